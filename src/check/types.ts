@@ -1,0 +1,17 @@
+import type {CheckSpec} from '../lesson/types.ts';
+
+export type Status = 'pass' | 'fail' | 'skip';
+
+/** The verdict of one check: what it expected, what it found, and what to do. */
+export type CheckResult = {
+	status: Status;
+	/** One sentence for the learner: on failure, what is wrong and what to do. */
+	message: string;
+	expected?: string;
+	actual?: string;
+	/** The check line as written (variables filled), so a report can show which check this was. */
+	check: string;
+};
+
+/** A check line with every variable filled in. */
+export type FilledCheck = CheckSpec;

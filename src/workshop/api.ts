@@ -1,0 +1,111 @@
+import type {CheckResult, Status} from '../check/types.ts';
+import type {Course, Route, Variables, Where} from '../lesson/types.ts';
+import type {ContainerInfo, Link, Mount, NamespaceKind} from '../host/types.ts';
+
+/** Names one step: `{lesson: 'enter', step: 'proc'}`, written `enter/proc`. */
+export type StepRef = {lesson: string; step: string};
+
+/** A step's verdict: the first failing check decides, skip carries its reason in `message`. */
+export type StepReport = {
+	id: string;
+	title: string;
+	status: Status;
+	message: string;
+	expected?: string;
+	actual?: string;
+	checks: CheckResult[];
+};
+
+export type LessonReport = {id: string; title: string; steps: StepReport[]};
+
+/** The shape `rootcamp verify --json` prints (DESIGN.md). */
+export type Report = {
+	rootfs: string;
+	container: {pid: number; namespaces: NamespaceKind[]} | null;
+	lessons: LessonReport[];
+	summary: {pass: number; fail: number; skip: number};
+};
+
+/** A command block with its variables filled: what the learner sees and copies. */
+export type FilledCommand = {
+	where: Where;
+	text: string;
+	startsContainer: boolean;
+};
+
+/** One line of "what changed": `+` appeared, `-` went away, `~` changed. */
+export type Change = {sign: '+' | '-' | '~'; text: string};
+
+/** What the workshop knows about one path a lesson watches. */
+export type FileFact = {type: 'file' | 'dir' | 'symlink' | 'other'; mode: string; size: number; target?: string};
+
+/** Everything "what changed" compares, read from the real host before and after a step. */
+export type Snapshot = {
+	container: ContainerInfo | null;
+	/** Mounts as the container sees them (relative to its root); empty without a container. */
+	containerMounts: Mount[];
+	/** Host mounts at or under the rootfs. */
+	hostMounts: Mount[];
+	hostLinks: Link[];
+	containerLinks: Link[];
+	/** Paths the lessons watch (tarball, rootfs, files their checks name) → fact, or null if missing. */
+	files: Record<string, FileFact | null>;
+	/** Packages installed in the rootfs (dpkg status), sorted. */
+	packages: string[];
+	/** Number of downloaded apt index files in the rootfs. */
+	aptLists: number;
+};
+
+/** Streamed while a step runs. */
+export type RunEvent =
+	| {type: 'start'; command: FilledCommand}
+	| {type: 'output'; chunk: string}
+	| {type: 'progress'; done: number; total?: number; unit: 'bytes' | 'packages' | 'files'};
+
+export type RunResult = {
+	exitCode: number;
+	cancelled: boolean;
+	changes: Change[];
+	report: StepReport;
+};
+
+/** Saved between runs, in the XDG state directory. */
+export type Progress = {
+	version: 1;
+	/** Where the learner is: resumed on the next start. */
+	current?: StepRef;
+	/** `lesson/step` → ISO time it first passed. */
+	passed: Record<string, string>;
+	route?: Route;
+	rootfs?: string;
+};
+
+/** The live diagram's facts: drawn from real state, never from progress. */
+export type SetupState = {
+	rootfs: string;
+	container: ContainerInfo | null;
+	hostLinks: Link[];
+	containerLinks: Link[];
+	/** Mounts the container sees that the host does not (relative to the container's root). */
+	containerOnlyMounts: Mount[];
+};
+
+/** The engine as the UI and the commands use it. Nothing here prints or exits. */
+export type Workshop = {
+	readonly course: Course;
+	readonly rootfs: string;
+	readonly route: Route;
+	progress(): Progress;
+	setCurrent(ref: StepRef): Promise<void>;
+	variables(): Promise<Variables>;
+	/** The step's command blocks for this workshop's route, variables filled. */
+	commandsFor(ref: StepRef, variables: Variables): FilledCommand[];
+	verifyStep(ref: StepRef): Promise<StepReport>;
+	verify(filter?: {lesson?: string; step?: string}): Promise<Report>;
+	/** Runs the step's reference commands; `signal` cancels (the child process group is ended). */
+	runStep(ref: StepRef, options: {onEvent?: (event: RunEvent) => void; signal?: AbortSignal}): Promise<RunResult>;
+	snapshot(): Promise<Snapshot>;
+	setup(): Promise<SetupState>;
+	/** argv that opens an interactive shell inside the container, or undefined without one. */
+	shellCommand(): Promise<string[] | undefined>;
+};
