@@ -37,7 +37,14 @@ export type FilledCommand = {
 export type Change = {sign: '+' | '-' | '~'; text: string};
 
 /** What the workshop knows about one path a lesson watches. */
-export type FileFact = {type: 'file' | 'dir' | 'symlink' | 'other'; mode: string; size: number; target?: string};
+export type FileFact = {
+	type: 'file' | 'dir' | 'symlink' | 'other';
+	mode: string;
+	size: number;
+	target?: string;
+	/** The text of a regular file of at most 1 KiB, so "what changed" can quote it. */
+	preview?: string;
+};
 
 /** Everything "what changed" compares, read from the real host before and after a step. */
 export type Snapshot = {
@@ -94,7 +101,8 @@ export type SetupState = {
 export type Workshop = {
 	readonly course: Course;
 	readonly rootfs: string;
-	readonly route: Route;
+	/** How the filesystem is obtained; undefined until a command needs to know (verify does not). */
+	readonly route: Route | undefined;
 	progress(): Progress;
 	setCurrent(ref: StepRef): Promise<void>;
 	variables(): Promise<Variables>;

@@ -1,0 +1,260 @@
+import {posix} from 'node:path';
+import type {CheckSpec} from '../../lesson/types.ts';
+import type {Probes} from '../../host/probes.ts';
+import {isLoopback, parseNameservers} from '../../host/resolver.ts';
+import {splitRoot} from '../../host/probes.ts';
+import type {FileFact} from '../../workshop/api.ts';
+import type {CheckResult} from '../types.ts';
+import {checkExclusive, checkOptions, checkPath, checkRegex, firstProblem, flag} from '../options.ts';
+import {fail, pass} from '../result.ts';
+
+const types = ['file', 'dir', 'symlink'] as const;
+
+/** What the file check needs, read without ever leaving the rootfs through a symlink. */
+export type FileData = {
+	path: string;
+	/** The rootfs when the path lies inside it; undefined for a host path. */
+	rootfs?: string;
+	/** The path as the container sees it (the host path itself outside the rootfs). */
+	inside: string;
+	/** The path itself (a final symlink described, not followed). */
+	fact: FileFact | null;
+	/** Where a symlink leads, resolved inside the rootfs. */
+	target?: {inside: string; fact: FileFact | null; loop?: boolean};
+	/** The text at the end of the path, when lines must be matched. */
+	text?: string | null;
+	/** The host's upstream resolver, read only for a resolv.conf (to name it in messages). */
+	resolver?: string;
+};
+
+/** The problem with a `file PATH [type=] [mode=] [match=] [not-match=] [absent]` line, if any. */
+export function validate(check: CheckSpec): string | undefined {
+	const type = check.options.type;
+	const mode = check.options.mode;
+	return firstProblem(
+		check.args.length > 1 ? `\`file\` takes one path, got ${check.args.length} (quote a path with spaces)` : undefined,
+		checkPath(check.args[0]),
+		checkOptions(check, {values: ['type', 'mode', 'match', 'not-match'], flags: ['absent']}),
+		type !== undefined && !(types as readonly string[]).includes(type) ? `\`type=${type}\` must be one of ${types.join(', ')}` : undefined,
+		mode !== undefined && !/^[0-7]{3,4}$/.test(mode) ? `\`mode=${mode}\` must be 3 or 4 octal digits, such as 1777` : undefined,
+		checkRegex(check, 'match'),
+		checkRegex(check, 'not-match'),
+		...['type', 'mode', 'match', 'not-match'].map(name => checkExclusive(check, ['absent', name])),
+	);
+}
+
+/** Reads the path, its symlink target within the rootfs, and its text when lines are to be matched. */
+export async function probe(check: CheckSpec, probes: Probes): Promise<FileData> {
+	const path = check.args[0]!;
+	const [root, inside] = splitRoot(probes.rootfs, path);
+	const own = await probes.resolve(path, {follow: false});
+	const data: FileData = {path, inside, fact: own.fact, ...(root === '/' ? {} : {rootfs: root})};
+	let end = own;
+	if (own.fact?.type === 'symlink') {
+		end = await probes.resolve(path, {follow: true});
+		data.target = {inside: end.inside, fact: end.fact, ...(end.loop ? {loop: true} : {})};
+	}
+
+	const matching = check.options.match !== undefined || check.options['not-match'] !== undefined;
+	if (matching && end.fact?.type === 'file') {
+		data.text = await probes.text(end.path);
+	}
+
+	if (posix.basename(path) === 'resolv.conf') {
+		const resolver = await probes.resolver().catch(() => undefined);
+		if (resolver !== undefined) {
+			data.resolver = resolver;
+		}
+	}
+
+	return data;
+}
+
+/** Passes when the path is as the check describes (or, with `absent`, is not there). */
+export function judge(check: CheckSpec, data: FileData): CheckResult {
+	const {path, fact} = data;
+	const wantedType = check.options.type;
+	const wantedMode = normalizeMode(check.options.mode);
+	const expected = describeExpected(check);
+	const actual = describeActual(data);
+	const details = {expected, actual};
+	if (flag(check, 'absent')) {
+		return fact === null
+			? pass(check, `${path} does not exist`, details)
+			: fail(check, `${path} still exists (${actual}): remove it ${where(data)}: rm -r ${data.inside}`, details);
+	}
+
+	if (fact === null) {
+		const create = wantedType === 'dir' ? `: create it ${where(data)}: mkdir -p ${data.inside}` : '';
+		return fail(check, `${path} does not exist${create}`, details);
+	}
+
+	if (wantedType === 'symlink' || (wantedType === undefined && fact.type === 'symlink' && !needsTarget(check))) {
+		return fact.type === 'symlink'
+			? pass(check, `${path} is a symlink to ${fact.target}`, details)
+			: fail(check, `${path} is a ${typeName(fact)}, not a symlink`, details);
+	}
+
+	if (wantedType !== undefined && fact.type === 'symlink') {
+		return fail(check, `${symlinkProblem(data)}: replace it with a real ${wantedType === 'dir' ? 'directory' : 'file'}${replaceHint(data)}`, details);
+	}
+
+	const effective = fact.type === 'symlink' ? data.target?.fact ?? null : fact;
+	if (effective === null) {
+		return fail(check, `${symlinkProblem(data)}: point it at something inside the rootfs, or replace it with a real file${replaceHint(data)}`, details);
+	}
+
+	if (wantedType !== undefined && effective.type !== wantedType) {
+		return fail(check, `${path} is a ${typeName(effective)}, expected a ${wantedType === 'dir' ? 'directory' : 'regular file'}`, details);
+	}
+
+	if (wantedMode !== undefined && effective.mode !== wantedMode) {
+		return fail(check, modeProblem(data, effective.mode, wantedMode), details);
+	}
+
+	const lineProblem = matchProblem(check, data);
+	if (lineProblem !== undefined) {
+		return fail(check, lineProblem, details);
+	}
+
+	return pass(check, `${path} is as expected (${actual})`, details);
+}
+
+function needsTarget(check: CheckSpec): boolean {
+	return check.options.mode !== undefined || check.options.match !== undefined || check.options['not-match'] !== undefined;
+}
+
+function matchProblem(check: CheckSpec, data: FileData): string | undefined {
+	const match = check.options.match;
+	const notMatch = check.options['not-match'];
+	if (match === undefined && notMatch === undefined) {
+		return undefined;
+	}
+
+	if (data.text === undefined || data.text === null) {
+		return `${data.path} is not a regular file, so its lines cannot be matched`;
+	}
+
+	const lines = data.text.split('\n');
+	const stub = stubProblem(data, lines);
+	if (match !== undefined && !lines.some(line => new RegExp(match).test(line))) {
+		return stub ?? `no line of ${data.path} matches /${match}/ (${data.text.trim() === '' ? 'the file is empty' : `it says: ${summary(data.text)}`})`;
+	}
+
+	if (notMatch !== undefined) {
+		const bad = lines.find(line => new RegExp(notMatch).test(line));
+		if (bad !== undefined) {
+			return stub ?? `${data.path} has the line "${bad.trim()}", which should not be there (it matches /${notMatch}/)`;
+		}
+	}
+
+	return undefined;
+}
+
+/** A resolv.conf that names a loopback stub: the classic reason `apt-get update` cannot resolve. */
+function stubProblem(data: FileData, lines: string[]): string | undefined {
+	if (posix.basename(data.path) !== 'resolv.conf') {
+		return undefined;
+	}
+
+	const stub = parseNameservers(lines.join('\n')).find(address => isLoopback(address));
+	if (stub === undefined) {
+		return undefined;
+	}
+
+	const upstream = data.resolver ?? 'the host\'s upstream DNS server';
+	return `${data.path} names nameserver ${stub}, a loopback stub (systemd-resolved on the host) that nothing in the container can reach: write the host's real resolver instead ${where(data)}: echo "nameserver ${upstream}" > ${data.inside}`;
+}
+
+function symlinkProblem(data: FileData): string {
+	const {path, fact, target} = data;
+	const head = `${path} is a symlink to ${fact?.target}`;
+	if (target?.loop) {
+		return `${head}, which loops`;
+	}
+
+	if (target?.fact === null || target === undefined) {
+		const scope = data.rootfs === undefined ? '' : ` inside the rootfs (${target?.inside ?? fact?.target} resolves under ${data.rootfs}, not on the host)`;
+		return `${head}, which is dangling: it does not exist${scope}`;
+	}
+
+	return head;
+}
+
+function replaceHint(data: FileData): string {
+	if (posix.basename(data.path) !== 'resolv.conf') {
+		return '';
+	}
+
+	return ` ${where(data)}: rm ${data.inside}; echo "nameserver ${data.resolver ?? '<host resolver>'}" > ${data.inside}`;
+}
+
+function modeProblem(data: FileData, actual: string, wanted: string): string {
+	const octal = Number.parseInt(wanted, 8);
+	const current = Number.parseInt(actual, 8);
+	// 1777 wanted and 0777 found: the write-up's `chmod 777` done, `chmod +t` forgotten.
+	if ((octal & 0o1000) !== 0 && (current & 0o1000) === 0 && (current | 0o1000) === octal) {
+		return `${data.path} has mode ${actual}, without the sticky bit (expected ${wanted}): anyone could delete anyone's files there; ${where(data)} run chmod +t ${data.inside}`;
+	}
+
+	return `${data.path} has mode ${actual}, expected ${wanted}: ${where(data)} run chmod ${wanted} ${data.inside}`;
+}
+
+function where(data: FileData): string {
+	return data.rootfs === undefined ? 'on the host' : 'inside the container';
+}
+
+function normalizeMode(mode: string | undefined): string | undefined {
+	return mode === undefined ? undefined : mode.padStart(4, '0');
+}
+
+function typeName(fact: FileFact): string {
+	return {file: 'regular file', dir: 'directory', symlink: 'symlink', other: 'special file'}[fact.type];
+}
+
+function describeExpected(check: CheckSpec): string {
+	if (flag(check, 'absent')) {
+		return 'absent';
+	}
+
+	const parts = [check.options.type ?? 'exists'];
+	if (check.options.mode !== undefined) {
+		parts.push(`mode ${normalizeMode(check.options.mode)}`);
+	}
+
+	if (check.options.match !== undefined) {
+		parts.push(`a line matching /${check.options.match}/`);
+	}
+
+	if (check.options['not-match'] !== undefined) {
+		parts.push(`no line matching /${check.options['not-match']}/`);
+	}
+
+	return parts.join(', ');
+}
+
+function describeActual(data: FileData): string {
+	const {fact, target} = data;
+	if (fact === null) {
+		return 'missing';
+	}
+
+	if (fact.type === 'symlink') {
+		const end = target?.loop ? 'a loop' : target?.fact ? `${target.fact.type}, mode ${target.fact.mode}` : data.rootfs === undefined ? 'dangling' : 'dangling in the rootfs';
+		return `symlink → ${fact.target} (${end})`;
+	}
+
+	const parts: string[] = [fact.type, `mode ${fact.mode}`];
+	if (data.text !== undefined && data.text !== null) {
+		parts.push(data.text.trim() === '' ? 'empty' : summary(data.text));
+	}
+
+	return parts.join(', ');
+}
+
+/** The meaningful lines of a small text, on one line. */
+function summary(text: string): string {
+	const lines = text.split('\n').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#'));
+	const joined = lines.join('; ');
+	return joined.length > 80 ? `${joined.slice(0, 79)}…` : joined || '(only comments)';
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+import {parseArgs} from 'node:util';
+import {colorWanted, processOutput} from './commands/output.ts';
+import type {Route} from './lesson/types.ts';
+import {UsageError} from './workshop/errors.ts';
+
+const usage = `rootcamp — run a Docker container without Docker, one namespace at a time
+
+Usage
+  rootcamp                         the workshop (a terminal app); resumes where you left off
+  rootcamp list                    lessons, steps and progress
+  rootcamp verify [LESSON[/STEP]]  check the host now; exit 0 only when nothing fails
+  rootcamp solve  [LESSON[/STEP]]  run the reference commands of steps not done yet
+  rootcamp doctor                  can this host do the workshop? what is missing?
+  rootcamp reset [--purge]         undo what the workshop created; --purge the rootfs too
+  rootcamp lint [DIR]              validate lesson files
+
+Options
+  --rootfs DIR     where the container's filesystem goes (default /ubunturoot)
+  --lessons DIR    a folder of lesson files (default: the lessons shipped with rootcamp)
+  --route NAME     how to get the filesystem: docker, debootstrap or busybox (default: the first that works)
+  --json           machine-readable output (verify, doctor)
+  --yes            run privileged actions without asking
+  --plain          plain text instead of the terminal app
+  --no-color       no colours (NO_COLOR is honoured too)
+  --help, --version
+
+Exit codes: 0 success, 1 a check failed, 2 bad usage or input, 3 this host cannot do it.`;
+
+const routes: readonly Route[] = ['docker', 'debootstrap', 'busybox'];
+
+/** `LESSON[/STEP]` → a filter. */
+const parseTarget = (target: string | undefined) => {
+	if (!target) {
+		return {};
+	}
+
+	const [lesson, step, extra] = target.split('/');
+	if (!lesson || extra !== undefined || step === '') {
+		throw new UsageError(`"${target}" is not LESSON or LESSON/STEP`);
+	}
+
+	return {lesson, step};
+};
+
+const main = async (argv: string[]): Promise<number> => {
+	const {values, positionals} = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			rootfs: {type: 'string'},
+			lessons: {type: 'string'},
+			route: {type: 'string'},
+			json: {type: 'boolean', default: false},
+			yes: {type: 'boolean', short: 'y', default: false},
+			purge: {type: 'boolean', default: false},
+			plain: {type: 'boolean', default: false},
+			'no-color': {type: 'boolean', default: false},
+			help: {type: 'boolean', short: 'h', default: false},
+			version: {type: 'boolean', short: 'v', default: false},
+		},
+	});
+	const output = processOutput(colorWanted(values['no-color']));
+	if (values.help) {
+		output.out(usage);
+		return 0;
+	}
+
+	if (values.version) {
+		const {readFileSync} = await import('node:fs');
+		output.out(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+		return 0;
+	}
+
+	if (values.route && !routes.includes(values.route as Route)) {
+		throw new UsageError(`--route must be one of ${routes.join(', ')} (got "${values.route}")`);
+	}
+
+	const [command, target, ...extra] = positionals;
+	if (extra.length > 0) {
+		throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+	}
+
+	if (command === 'lint') {
+		const {lintCommand} = await import('./commands/lint.ts');
+		const {defaultLessonsDir} = await import('./lesson/load.ts');
+		return lintCommand(target ?? values.lessons ?? defaultLessonsDir(), output);
+	}
+
+	if (command === 'doctor') {
+		const {doctorCommand} = await import('./commands/doctor.ts');
+		return doctorCommand(output, values.json);
+	}
+
+	const known = ['list', 'verify', 'solve', 'reset', undefined];
+	if (!known.includes(command)) {
+		throw new UsageError(`unknown command "${command}"; see rootcamp --help`);
+	}
+
+	const {openWorkshop} = await import('./workshop/workshop.ts');
+	const engine = await openWorkshop({
+		lessonsDir: values.lessons,
+		rootfs: values.rootfs,
+		route: values.route as Route | undefined,
+		needRoute: command === 'solve' || command === undefined,
+	});
+	for (const warning of engine.warnings) {
+		output.err(`warning: ${warning}`);
+	}
+
+	switch (command) {
+		case 'list': {
+			const {listCommand} = await import('./commands/list.ts');
+			return listCommand(engine, output);
+		}
+
+		case 'verify': {
+			const {verifyCommand} = await import('./commands/verify.ts');
+			return verifyCommand(engine, parseTarget(target), values.json, output);
+		}
+
+		case 'solve': {
+			const {solveCommand} = await import('./commands/solve.ts');
+			return solveCommand(engine, parseTarget(target), values.yes, output);
+		}
+
+		case 'reset': {
+			const {resetCommand} = await import('./commands/reset.ts');
+			return resetCommand(engine, values.purge, values.yes, output);
+		}
+
+		default: {
+			const {requireRoot} = await import('./commands/require-root.ts');
+			requireRoot('');
+			const {runApp} = await import('./ui/app.tsx');
+			return runApp(engine, {plain: values.plain || !process.stdout.isTTY, color: output.color, yes: values.yes});
+		}
+	}
+};
+
+/** Every error becomes a message and an exit code: 2 for usage and input, 3 for the host, 1 otherwise. */
+const exitCodeOf = (error: unknown): number => {
+	if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {
+		return error.exitCode;
+	}
+
+	return error instanceof TypeError && (error as {code?: string}).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+};
+
+main(process.argv.slice(2)).then(
+	code => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		process.stderr.write(`rootcamp: ${error instanceof Error ? error.message : String(error)}\n`);
+		if (process.env['ROOTCAMP_DEBUG'] && error instanceof Error) {
+			process.stderr.write(`${error.stack}\n`);
+		}
+
+		process.exitCode = exitCodeOf(error);
+	},
+);

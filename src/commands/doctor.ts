@@ -1,0 +1,19 @@
+import {diagnose} from '../workshop/doctor.ts';
+import {green, red, type Output} from './output.ts';
+
+/** `rootcamp doctor`: can this host do the workshop? Exit 3 when something essential is missing. */
+export const doctorCommand = async (output: Output, json: boolean): Promise<number> => {
+	const findings = await diagnose();
+	if (json) {
+		output.out(JSON.stringify({findings}));
+	} else {
+		for (const finding of findings) {
+			output.out(`${finding.ok ? green(output, '✓') : red(output, '✗')} ${finding.name}: ${finding.detail}`);
+			if (finding.fix) {
+				output.out(`    → ${finding.fix}`);
+			}
+		}
+	}
+
+	return findings.every(finding => finding.ok) ? 0 : 3;
+};

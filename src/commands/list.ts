@@ -1,0 +1,20 @@
+import {stepKey} from '../workshop/progress.ts';
+import type {WorkshopEngine} from '../workshop/workshop.ts';
+import {bold, dim, green, type Output} from './output.ts';
+
+/** `rootcamp list`: lessons, steps and saved progress, without touching the host. */
+export const listCommand = (engine: WorkshopEngine, output: Output): number => {
+	const {passed, current} = engine.progress();
+	for (const lesson of engine.course.lessons) {
+		const done = lesson.steps.filter(step => passed[stepKey({lesson: lesson.id, step: step.id})]).length;
+		output.out(`${bold(output, lesson.title)} ${dim(output, `(${lesson.id}, ${done}/${lesson.steps.length} done)`)}`);
+		for (const step of lesson.steps) {
+			const ref = {lesson: lesson.id, step: step.id};
+			const here = current && stepKey(current) === stepKey(ref) ? ' ← you are here' : '';
+			const state = passed[stepKey(ref)] ? green(output, '✓') : ' ';
+			output.out(`  ${state} ${stepKey(ref).padEnd(28)} ${step.title}${here}`);
+		}
+	}
+
+	return 0;
+};

@@ -1,0 +1,30 @@
+import {planReset, reset} from '../workshop/reset.ts';
+import type {WorkshopEngine} from '../workshop/workshop.ts';
+import {confirmPrivileged} from './confirm.ts';
+import {yellow, type Output} from './output.ts';
+import {requireRoot} from './require-root.ts';
+
+/** `rootcamp reset [--purge]`: undo what the journal lists, after showing it. */
+export const resetCommand = async (engine: WorkshopEngine, purge: boolean, yes: boolean, output: Output): Promise<number> => {
+	requireRoot('reset');
+	const plan = planReset(engine, purge);
+	if (plan.length > 0 && !await confirmPrivileged(output, plan, yes)) {
+		output.out('nothing was changed');
+		return 1;
+	}
+
+	const result = await reset(engine, purge);
+	for (const line of result.done) {
+		output.out(`done: ${line}`);
+	}
+
+	for (const line of result.left) {
+		output.out(yellow(output, `left: ${line}`));
+	}
+
+	if (result.done.length === 0 && result.left.length === 0) {
+		output.out('nothing to undo: rootcamp has nothing of its own on this host');
+	}
+
+	return 0;
+};

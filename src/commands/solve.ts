@@ -1,0 +1,90 @@
+import {stepKey} from '../workshop/progress.ts';
+import type {WorkshopEngine} from '../workshop/workshop.ts';
+import {confirmPrivileged} from './confirm.ts';
+import {bold, dim, type Output} from './output.ts';
+import {requireRoot} from './require-root.ts';
+import {printStep} from './verify.ts';
+
+/**
+ * `rootcamp solve [LESSON[/STEP]]`: runs the reference commands of every step that does not pass
+ * yet, in course order, showing each command before it runs and "what changed" after. Stops at
+ * the first step whose check still fails. SIGINT/SIGTERM end the running command's process group.
+ */
+export const solveCommand = async (
+	engine: WorkshopEngine,
+	filter: {lesson?: string; step?: string},
+	yes: boolean,
+	output: Output,
+): Promise<number> => {
+	requireRoot('solve');
+	const selected = engine.select(filter).flatMap(({lesson, steps}) => steps.map(step => ({lesson, step})));
+	const variables = await engine.variables();
+	const todo = [];
+	for (const {lesson, step} of selected) {
+		const ref = {lesson: lesson.id, step: step.id};
+		const report = await engine.verifyStep(ref);
+		if (report.status === 'pass') {
+			output.out(`${dim(output, '✓')} ${stepKey(ref)} already done`);
+		} else {
+			todo.push({ref, lesson, step, report});
+		}
+	}
+
+	if (todo.length === 0) {
+		return 0;
+	}
+
+	const plan = todo.flatMap(({ref}) => engine.commandsFor(ref, variables).map(command =>
+		`[${stepKey(ref)} on the ${command.where}] ${command.text.replace(/\n/g, '; ')}`));
+	if (!await confirmPrivileged(output, plan, yes)) {
+		output.out('nothing was run');
+		return 1;
+	}
+
+	const controller = new AbortController();
+	const stop = () => controller.abort();
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+	try {
+		for (const {ref, lesson, step} of todo) {
+			if (step.requires.length > 0) {
+				const report = await engine.verifyStep(ref);
+				if (report.status === 'skip') {
+					printStep(output, lesson.id, report);
+					continue;
+				}
+			}
+
+			output.out('');
+			output.out(bold(output, `▶ ${lesson.title} — ${step.title} (${stepKey(ref)})`));
+			const result = await engine.runStep(ref, {
+				signal: controller.signal,
+				onEvent(event) {
+					if (event.type === 'start') {
+						output.out(dim(output, `${event.command.where === 'host' ? '#' : 'container #'} ${event.command.text.replace(/\n/g, `\n${event.command.where === 'host' ? '#' : 'container #'} `)}`));
+					} else if (event.type === 'output') {
+						process.stdout.write(event.chunk);
+					}
+				},
+			});
+			for (const change of result.changes) {
+				output.out(`${change.sign} ${change.text}`);
+			}
+
+			if (result.cancelled) {
+				output.err('stopped: the command was ended; progress and the journal are saved');
+				return 130;
+			}
+
+			printStep(output, lesson.id, result.report, step.hint);
+			if (result.report.status === 'fail') {
+				return 1;
+			}
+		}
+	} finally {
+		process.off('SIGINT', stop);
+		process.off('SIGTERM', stop);
+	}
+
+	return 0;
+};

@@ -1,0 +1,50 @@
+import type {Report, StepReport} from '../workshop/api.ts';
+import type {WorkshopEngine} from '../workshop/workshop.ts';
+import {bold, dim, mark, type Output} from './output.ts';
+import {requireRoot} from './require-root.ts';
+
+/** Prints one step's verdict; a failure shows expected, actual and the hint. */
+export const printStep = (output: Output, lessonId: string, step: StepReport, hint?: string) => {
+	output.out(`${mark(output, step.status)} ${bold(output, `${lessonId}/${step.id}`)}  ${step.title}`);
+	if (step.status === 'pass') {
+		return;
+	}
+
+	output.out(`    ${step.message}`);
+	if (step.status === 'fail') {
+		if (step.expected !== undefined) {
+			output.out(`    expected: ${step.expected}`);
+		}
+
+		if (step.actual !== undefined) {
+			output.out(`    actual:   ${step.actual}`);
+		}
+
+		if (hint) {
+			output.out(dim(output, `    hint: ${hint.replace(/\n/g, ' ')}`));
+		}
+	}
+};
+
+/** `rootcamp verify [LESSON[/STEP]] [--json]`: check the host now; exit 0 only when nothing fails. */
+export const verifyCommand = async (engine: WorkshopEngine, filter: {lesson?: string; step?: string}, json: boolean, output: Output): Promise<number> => {
+	requireRoot('verify');
+	const report: Report = await engine.verify(filter);
+	if (json) {
+		output.out(JSON.stringify(report));
+	} else {
+		output.out(dim(output, `rootfs ${report.rootfs}; ${report.container ? `container shell pid ${report.container.pid} (own namespaces: ${report.container.namespaces.join(', ')})` : 'no container running'}`));
+		for (const lesson of report.lessons) {
+			output.out(bold(output, lesson.title));
+			const steps = engine.course.lessons.find(candidate => candidate.id === lesson.id)!.steps;
+			for (const step of lesson.steps) {
+				printStep(output, lesson.id, step, steps.find(candidate => candidate.id === step.id)?.hint);
+			}
+		}
+
+		const {pass, fail, skip} = report.summary;
+		output.out(`${pass} passed, ${fail} failed, ${skip} skipped`);
+	}
+
+	return report.summary.fail > 0 ? 1 : 0;
+};

@@ -1,0 +1,89 @@
+import {constants} from 'node:fs';
+import {lstat, open, readlink} from 'node:fs/promises';
+import type {FileFact} from '../workshop/api.ts';
+
+/** Files up to this size carry their text as `preview`, so "what changed" can quote them. */
+export const previewLimit = 1024;
+
+/** Text is read up to this size: checks match lines of config files, not of disk images. */
+const textLimit = 1024 * 1024;
+
+/** Describes a path without following a final symlink; null when nothing is there. */
+export async function fileFact(path: string): Promise<FileFact | null> {
+	let stats;
+	try {
+		stats = await lstat(path);
+	} catch (error) {
+		if (isMissing(error)) {
+			return null;
+		}
+
+		throw error;
+	}
+
+	const fact: FileFact = {type: typeOf(stats), mode: formatMode(stats.mode), size: stats.size};
+	if (fact.type === 'symlink') {
+		fact.target = await readlink(path);
+	}
+
+	if (fact.type === 'file' && stats.size <= previewLimit) {
+		const text = await readText(path);
+		if (text !== null && !text.includes('\0')) {
+			fact.preview = text;
+		}
+	}
+
+	return fact;
+}
+
+/** Reads a text file (its first MiB); null when it is missing or not a regular file. */
+export async function readText(path: string): Promise<string | null> {
+	let handle;
+	try {
+		// O_NONBLOCK: opening a FIFO someone left in a rootfs must not hang the check.
+		handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+	} catch (error) {
+		if (isMissing(error)) {
+			return null;
+		}
+
+		throw error;
+	}
+
+	try {
+		const stats = await handle.stat();
+		if (!stats.isFile()) {
+			return null;
+		}
+
+		const length = Math.min(stats.size, textLimit);
+		const buffer = Buffer.alloc(length);
+		const {bytesRead} = length === 0 ? {bytesRead: 0} : await handle.read(buffer, 0, length, 0);
+		return buffer.subarray(0, bytesRead).toString('utf8');
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Permission bits with setuid, setgid and sticky, as four octal digits (`1777`). */
+export function formatMode(mode: number): string {
+	return (mode & 0o7777).toString(8).padStart(4, '0');
+}
+
+function typeOf(stats: {isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean}): FileFact['type'] {
+	if (stats.isSymbolicLink()) {
+		return 'symlink';
+	}
+
+	if (stats.isDirectory()) {
+		return 'dir';
+	}
+
+	return stats.isFile() ? 'file' : 'other';
+}
+
+function isMissing(error: unknown): boolean {
+	const code = (error as NodeJS.ErrnoException).code;
+	// ENOTDIR: a parent is a file, so the path cannot exist.
+	return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,34 @@
+import {readlink, stat} from 'node:fs/promises';
+import {namespaceKinds, type NamespaceKind} from './types.ts';
+
+/** Namespace ids by kind (`net:[4026531833]`); a kind the kernel lacks or hides is left out. */
+export type Namespaces = Partial<Record<NamespaceKind, string>>;
+
+/** Reads the namespace links of a process (`/proc/PID/ns/*`); throws only when the process is gone. */
+export async function readNamespaces(pid: number | 'self', {proc = '/proc'}: {proc?: string} = {}): Promise<Namespaces> {
+	const links = await Promise.all(namespaceKinds.map(async kind => {
+		try {
+			return [kind, await readlink(`${proc}/${pid}/ns/${kind}`)] as const;
+		} catch {
+			return [kind, undefined] as const;
+		}
+	}));
+	const namespaces: Namespaces = {};
+	for (const [kind, link] of links) {
+		if (link !== undefined) {
+			namespaces[kind] = link;
+		}
+	}
+
+	if (Object.keys(namespaces).length === 0) {
+		// Nothing readable: tell a vanished process apart from one whose links are hidden.
+		await stat(`${proc}/${pid}`);
+	}
+
+	return namespaces;
+}
+
+/** Kinds whose namespace differs between `theirs` and `ours` (a kind unknown on either side is not counted). */
+export function ownNamespaces(theirs: Namespaces, ours: Namespaces): NamespaceKind[] {
+	return namespaceKinds.filter(kind => theirs[kind] !== undefined && ours[kind] !== undefined && theirs[kind] !== ours[kind]);
+}

@@ -1,0 +1,99 @@
+import type {Where} from '../lesson/types.ts';
+import type {FileFact} from '../workshop/api.ts';
+import {countAptLists} from './apt-lists.ts';
+import {runCheckCommand, type CommandOutcome} from './command.ts';
+import {findContainer} from './container.ts';
+import {readDpkgStatus} from './dpkg.ts';
+import {fileFact, readText} from './files.ts';
+import {containerLinks, hostLinks} from './links.ts';
+import {readMountinfo} from './mountinfo.ts';
+import {resolveInRoot, type Resolution} from './resolve-in-root.ts';
+import {upstreamResolver} from './resolver.ts';
+import {listTarball, type TarballListing} from './tarball.ts';
+import type {ContainerInfo, Link, Mount} from './types.ts';
+
+/** Every fact the checks and snapshots read, each read at most once per evaluation round. */
+export type Probes = {
+	readonly rootfs: string;
+	readonly proc: string;
+	container(): Promise<ContainerInfo | null>;
+	/** Mounts as the container sees them (relative to its root); empty without a container. */
+	containerMounts(): Promise<Mount[]>;
+	/** Mounts as rootcamp sees them (`/proc/self/mountinfo`). */
+	hostMounts(): Promise<Mount[]>;
+	hostLinks(): Promise<Link[]>;
+	/** Links in the container's network namespace; empty without a container. */
+	containerLinks(): Promise<Link[]>;
+	/** `lstat` of a host path (a final symlink is described, not followed). */
+	fileFact(path: string): Promise<FileFact | null>;
+	/** Resolves a host path; one inside the rootfs resolves its symlinks within the rootfs, never onto the host. */
+	resolve(path: string, options: {follow: boolean}): Promise<Resolution>;
+	/** The text of a regular file (its first MiB), or null. */
+	text(path: string): Promise<string | null>;
+	/** Packages installed in the rootfs; null without a dpkg database. */
+	packages(): Promise<string[] | null>;
+	/** Downloaded apt index files in the rootfs. */
+	aptLists(): Promise<number>;
+	tarball(path: string): Promise<TarballListing | null>;
+	/** The host's upstream DNS server (never a 127.0.0.53 stub). */
+	resolver(): Promise<string | undefined>;
+	/** Runs a check's command (never cached: it is an action, not a fact). */
+	command(where: Where, command: string): Promise<CommandOutcome>;
+};
+
+/** Creates the memo for one evaluation round: call it again to see the host afresh. */
+export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: string}): Probes {
+	const cache = new Map<string, Promise<unknown>>();
+	// Keep the promise, not the value, so parallel checks asking for the same fact share one read.
+	const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+		let pending = cache.get(key) as Promise<T> | undefined;
+		if (pending === undefined) {
+			pending = read();
+			cache.set(key, pending);
+		}
+
+		return pending;
+	};
+
+	const root = rootfs.replace(/\/+$/, '') || '/';
+	const probes: Probes = {
+		rootfs: root,
+		proc,
+		container: () => once('container', async () => findContainer(root, {proc})),
+		containerMounts: () => once('containerMounts', async () => {
+			const container = await probes.container();
+			// The shell may end between finding it and reading its mounts: that is "no mounts", not an error.
+			return container === null ? [] : readMountinfo(container.pid, {proc}).catch(() => []);
+		}),
+		hostMounts: () => once('hostMounts', async () => readMountinfo('self', {proc})),
+		hostLinks: () => once('hostLinks', async () => hostLinks()),
+		containerLinks: () => once('containerLinks', async () => {
+			const container = await probes.container();
+			return container === null ? [] : containerLinks(container.pid, {proc});
+		}),
+		fileFact: path => once(`fileFact:${path}`, async () => fileFact(path)),
+		resolve: (path, {follow}) => once(`resolve:${follow}:${path}`, async () => {
+			const [base, inside] = splitRoot(root, path);
+			return resolveInRoot(base, inside, {follow, lstat: probes.fileFact});
+		}),
+		text: path => once(`text:${path}`, async () => readText(path)),
+		packages: () => once('packages', async () => readDpkgStatus(root)),
+		aptLists: () => once('aptLists', async () => countAptLists(root)),
+		tarball: path => once(`tarball:${path}`, async () => listTarball(path)),
+		resolver: () => once('resolver', async () => upstreamResolver()),
+		command: async (where, command) => {
+			const container = where === 'container' ? await probes.container() : null;
+			return runCheckCommand(where, command, container === null ? {} : {pid: container.pid});
+		},
+	};
+	return probes;
+}
+
+/** Splits a host path into the root its symlinks resolve in (the rootfs, or `/`) and the rest. */
+export function splitRoot(rootfs: string, path: string): [root: string, inside: string] {
+	if (rootfs !== '/' && (path === rootfs || path.startsWith(`${rootfs}/`))) {
+		return [rootfs, path.slice(rootfs.length) || '/'];
+	}
+
+	return ['/', path];
+}

@@ -1,0 +1,73 @@
+import {spawn} from 'node:child_process';
+import {stat} from 'node:fs/promises';
+import {createInterface} from 'node:readline';
+
+/** The top-level entries of a tar file and its size on disk. */
+export type TarballListing = {entries: string[]; size: number};
+
+/** The first path component of a tar member (`./bin/ls` → `bin`); empty for `./` itself. */
+export function topLevelEntry(member: string): string {
+	return member.replace(/^(?:\.?\/)+/, '').split('/')[0] ?? '';
+}
+
+/** Lists a tar file's top-level entries with `tar -tf`, line by line so a huge listing is never held. */
+export async function listTarball(path: string): Promise<TarballListing | null> {
+	let size;
+	try {
+		const stats = await stat(path);
+		if (!stats.isFile()) {
+			throw new Error(`${path} is not a regular file`);
+		}
+
+		size = stats.size;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			return null;
+		}
+
+		throw error;
+	}
+
+	const entries = await topLevelEntries(path);
+	return {entries, size};
+}
+
+async function topLevelEntries(path: string): Promise<string[]> {
+	const child = spawn('tar', ['-tf', path], {stdio: ['ignore', 'pipe', 'pipe']});
+	const entries = new Set<string>();
+	let stderr = '';
+	child.stderr.setEncoding('utf8');
+	child.stderr.on('data', (chunk: string) => {
+		// Keep only the start: tar repeats itself on a badly corrupt file.
+		if (stderr.length < 4096) {
+			stderr += chunk;
+		}
+	});
+	const closed = new Promise<number | null>((resolve, reject) => {
+		child.on('error', reject);
+		child.on('close', resolve);
+	});
+	for await (const line of createInterface({input: child.stdout, crlfDelay: Infinity})) {
+		const entry = topLevelEntry(line);
+		if (entry !== '') {
+			entries.add(entry);
+		}
+	}
+
+	let code;
+	try {
+		code = await closed;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			throw new Error('`tar` was not found: install tar', {cause: error});
+		}
+
+		throw error;
+	}
+
+	if (code !== 0) {
+		throw new Error(`${path} is not a readable tar file: ${stderr.trim().split('\n')[0] ?? `tar exited with ${code}`}`);
+	}
+
+	return [...entries].sort();
+}

@@ -1,0 +1,16 @@
+import {runProcess, type ProcessResult, type RunOptions} from './process.ts';
+
+/** argv that enters every namespace of the container's shell, its root and its working directory. */
+export const enterArgv = (pid: number, command: string[]): string[] =>
+	['nsenter', `--target=${pid}`, '--all', '--root', '--wd', ...command];
+
+/**
+ * Runs a container block inside the container (nsenter on its shell's PID), line after line
+ * as if typed into that shell: no `-e`, since `mkdir -v /proc` failing on a second run must not
+ * keep `mount -t proc` from running. The same works for a shell the learner started by hand.
+ */
+export const runInContainer = (pid: number, script: string, options: RunOptions = {}): Promise<ProcessResult> =>
+	runProcess(enterArgv(pid, ['/bin/sh', '-c', script]), {
+		...options,
+		env: {DEBIAN_FRONTEND: 'noninteractive', ...options.env},
+	});

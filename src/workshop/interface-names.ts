@@ -1,0 +1,23 @@
+import {validateInterfaceName} from './safety.ts';
+
+const namePatterns = [
+	/\bip\s+link\s+add\s+(?:name\s+)?(\S+)/g,
+	/\bpeer\s+name\s+(\S+)/g,
+	/\bip\s+link\s+set\s+(?:dev\s+)?(\S+)\s+(?:netns|up|down|name)\b/g,
+];
+
+/**
+ * The interface names an `ip link` command line uses, each checked against the kernel's
+ * 15-character limit before anything runs (the kernel's own error, "Numerical result out of
+ * range", teaches nothing). Throws a UsageError naming the first bad one.
+ */
+export const interfaceNamesIn = (script: string): string[] => {
+	const names = namePatterns.flatMap(pattern => [...script.matchAll(pattern)].map(match => match[1]!));
+	for (const name of names) {
+		if (!name.includes('{{')) {
+			validateInterfaceName(name);
+		}
+	}
+
+	return names;
+};

@@ -1,0 +1,142 @@
+import {rmSync} from 'node:fs';
+import {listProcesses} from '../host/processes.ts';
+import {runProcess} from '../run/process.ts';
+import type {JournalEntry} from './journal.ts';
+import {stopStartedContainers} from './solve-step.ts';
+import type {WorkshopEngine} from './workshop.ts';
+
+/** What a reset did, and what it found but left alone (not created by rootcamp, or unsafe to touch). */
+export type ResetResult = {done: string[]; left: string[]};
+
+const under = (path: string, tree: string) => path === tree || path.startsWith(`${tree.replace(/\/$/, '')}/`);
+
+/** In words, what `reset` is about to undo: shown before asking for confirmation. */
+export const planReset = (engine: WorkshopEngine, purge: boolean): string[] =>
+	engine.journal.entries()
+		.filter(entry => purge || (entry.kind !== 'rootfs' && entry.kind !== 'source'))
+		.map(describeEntry);
+
+const describeEntry = (entry: JournalEntry): string => {
+	switch (entry.kind) {
+		case 'container': {
+			return `end the container shell rootcamp started (pid ${entry.pid})`;
+		}
+
+		case 'link': {
+			return `delete the interface ${entry.name} (and its veth peer)`;
+		}
+
+		case 'mount': {
+			return `unmount ${entry.target}`;
+		}
+
+		case 'file': {
+			return `delete ${entry.path}`;
+		}
+
+		case 'rootfs': {
+			return `delete the rootfs ${entry.path}`;
+		}
+
+		case 'source': {
+			return `delete the source filesystem ${entry.path}`;
+		}
+	}
+};
+
+/**
+ * Undoes what the journal says the workshop created, in an order that is always safe: processes
+ * first (their namespaces, mounts and moved veth ends die with them), then links, mounts, files,
+ * and with `purge` the trees — each only once nothing is mounted under it and no process lives
+ * in it. Idempotent: a second run finds an empty journal and does nothing.
+ */
+export const reset = async (engine: WorkshopEngine, purge: boolean): Promise<ResetResult> => {
+	const done: string[] = [];
+	const left: string[] = [];
+	const containers = engine.journal.entries().filter(entry => entry.kind === 'container');
+	await stopStartedContainers(engine);
+	done.push(...containers.map(describeEntry));
+
+	for (const entry of engine.journal.entries()) {
+		if (entry.kind === 'link') {
+			const hostLinks = await engine.probes().hostLinks();
+			if (hostLinks.some(link => link.name === entry.name)) {
+				const result = await runProcess(['ip', 'link', 'del', entry.name]);
+				if (result.exitCode !== 0 && (await engine.probes().hostLinks()).some(link => link.name === entry.name)) {
+					left.push(`could not delete ${entry.name}: ${result.output.trim()}`);
+					continue;
+				}
+
+				done.push(describeEntry(entry));
+			}
+
+			engine.journal.remove(entry);
+		} else if (entry.kind === 'mount') {
+			const result = await runProcess(['umount', entry.target]);
+			if (result.exitCode === 0 || !(await engine.probes().hostMounts()).some(mount => mount.target === entry.target)) {
+				done.push(describeEntry(entry));
+				engine.journal.remove(entry);
+			} else {
+				left.push(`could not unmount ${entry.target}: ${result.output.trim()}`);
+			}
+		} else if (entry.kind === 'file') {
+			rmSync(entry.path, {force: true});
+			done.push(describeEntry(entry));
+			engine.journal.remove(entry);
+		}
+	}
+
+	for (const entry of engine.journal.entries()) {
+		if ((entry.kind === 'rootfs' || entry.kind === 'source') && purge) {
+			const refusal = await whyNotDelete(engine, entry.path);
+			if (refusal) {
+				left.push(`kept ${entry.path}: ${refusal}`);
+				continue;
+			}
+
+			rmSync(entry.path, {recursive: true, force: true});
+			done.push(describeEntry(entry));
+			engine.journal.remove(entry);
+		}
+	}
+
+	left.push(...await leftovers(engine));
+	engine.clearProgress();
+	return {done, left};
+};
+
+/** A tree is deleted only when nothing is mounted in it and no process has its root in it. */
+export const whyNotDelete = async (engine: WorkshopEngine, tree: string): Promise<string | undefined> => {
+	const probes = engine.probes();
+	const mounted = (await probes.hostMounts()).filter(mount => under(mount.target, tree));
+	if (mounted.length > 0) {
+		return `something is mounted under it (${mounted.map(mount => mount.target).join(', ')}): unmount it first`;
+	}
+
+	const living = (await listProcesses()).filter(process => process.root && under(process.root, tree));
+	if (living.length > 0) {
+		return `processes still run inside it (pid ${living.map(process => process.pid).join(', ')}): exit their shells first`;
+	}
+
+	return undefined;
+};
+
+/** What looks like the workshop's but is not in the journal: shells and links the learner made by hand. */
+const leftovers = async (engine: WorkshopEngine): Promise<string[]> => {
+	const probes = engine.probes();
+	const found: string[] = [];
+	const container = await probes.container();
+	if (container) {
+		found.push(`a container shell rootcamp did not start still runs (pid ${container.pid}): type exit in its terminal, or kill -9 ${container.pid}`);
+	}
+
+	const named = new Set(engine.course.lessons.flatMap(lesson => lesson.steps.flatMap(step =>
+		step.checks.filter(check => check.kind === 'link').map(check => check.args[0]!))));
+	for (const link of await probes.hostLinks()) {
+		if (named.has(link.name)) {
+			found.push(`the interface ${link.name} was not made by rootcamp: remove it with ip link del ${link.name}`);
+		}
+	}
+
+	return found;
+};

@@ -1,0 +1,32 @@
+import {existsSync} from 'node:fs';
+import {dockerEngineAnswers} from '../host/docker.ts';
+import {which} from '../host/tools.ts';
+import type {Route} from '../lesson/types.ts';
+
+/** Why each route can or cannot be used on this host, in words for `doctor`. */
+export type RouteFinding = {route: Route; usable: boolean; why: string};
+
+/** Where the offline route's static busybox comes from (Debian's busybox-static). */
+export const busyboxPath = '/bin/busybox';
+
+/** Looks at each way of getting a filesystem, in the order rootcamp prefers them. */
+export const findRoutes = async (): Promise<RouteFinding[]> => [
+	(await dockerEngineAnswers())
+		? {route: 'docker', usable: true, why: 'a Docker engine answers: the write-up\'s own docker run … tar'}
+		: {route: 'docker', usable: false, why: 'no Docker engine answers (the docker client alone is not enough)'},
+	which('debootstrap')
+		? {route: 'debootstrap', usable: true, why: 'debootstrap is installed: a minimal Debian-family rootfs from your own apt mirror'}
+		: {route: 'debootstrap', usable: false, why: 'debootstrap is not installed (apt-get install debootstrap)'},
+	existsSync(busyboxPath)
+		? {route: 'busybox', usable: true, why: 'busybox is installed: a tiny offline rootfs (no apt inside)'}
+		: {route: 'busybox', usable: false, why: 'no static busybox (apt-get install busybox-static)'},
+];
+
+/** The route to use: the one asked for, else the first usable one; undefined when none is. */
+export const chooseRoute = async (asked?: Route): Promise<Route | undefined> => {
+	if (asked) {
+		return asked;
+	}
+
+	return (await findRoutes()).find(finding => finding.usable)?.route;
+};

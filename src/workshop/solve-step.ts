@@ -1,0 +1,111 @@
+import {rmSync} from 'node:fs';
+import type {Step} from '../lesson/types.ts';
+import {fillVariables, MissingVariableError} from '../lesson/variables.ts';
+import {runInContainer} from '../run/container.ts';
+import {runOnHost} from '../run/host.ts';
+import {outputProgress} from '../run/progress.ts';
+import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
+import {launchContainer, waitForShell} from '../run/start-container.ts';
+import type {RunEvent} from './api.ts';
+import {UsageError} from './errors.ts';
+import {interfaceNamesIn} from './interface-names.ts';
+import type {WorkshopEngine} from './workshop.ts';
+
+type Options = {onEvent?: (event: RunEvent) => void; signal?: AbortSignal};
+
+/**
+ * Runs a step's reference commands in order: host blocks on the host, container blocks inside
+ * the container, a `starts-container` block as a shell kept alive in the background. Stops at
+ * the first block that fails or is cancelled; the caller snapshots before and after.
+ */
+export const runStepCommands = async (engine: WorkshopEngine, step: Step, options: Options): Promise<{exitCode: number; cancelled: boolean}> => {
+	for (const block of engine.blocksFor(step)) {
+		if (options.signal?.aborted) {
+			return {exitCode: 130, cancelled: true};
+		}
+
+		const probes = engine.probes();
+		const variables = await engine.variables(probes);
+		let script: string;
+		try {
+			script = fillVariables(block.text, variables);
+		} catch (error) {
+			if (error instanceof MissingVariableError) {
+				throw new UsageError(error.reason);
+			}
+
+			throw error;
+		}
+
+		interfaceNamesIn(script);
+		options.onEvent?.({type: 'start', command: {where: block.where, text: script, startsContainer: block.startsContainer}});
+		const onOutput = outputProgress(chunk => options.onEvent?.({type: 'output', chunk}), event => options.onEvent?.(event));
+		if (block.startsContainer) {
+			await startContainer(engine, script);
+			continue;
+		}
+
+		let result;
+		if (block.where === 'host') {
+			result = await runOnHost(script, {onOutput, signal: options.signal, cwd: engine.paths.cache});
+		} else {
+			const container = await probes.container();
+			if (!container) {
+				throw new UsageError('no container is running: start it first (rootcamp solve enter/chroot)');
+			}
+
+			result = await runInContainer(container.pid, script, {onOutput, signal: options.signal});
+		}
+
+		if (result.cancelled || result.exitCode !== 0) {
+			return {exitCode: result.exitCode, cancelled: result.cancelled};
+		}
+	}
+
+	return {exitCode: 0, cancelled: false};
+};
+
+/**
+ * Starts the container's shell as the write-up does. A shell rootcamp started earlier is ended
+ * first, as the learner would `exit` the old one before starting the new; a shell the learner
+ * started by hand is never touched.
+ */
+const startContainer = async (engine: WorkshopEngine, commandLine: string) => {
+	await stopStartedContainers(engine);
+	const launchedAt = Date.now();
+	const started = await launchContainer(commandLine, engine.paths.run);
+	const shell = await waitForShell(started, async () => {
+		const container = await engine.probes().container();
+		return container && container.parentPid === started.launcherPid ? container : undefined;
+	});
+	engine.journal.add({
+		kind: 'container',
+		pid: shell.pid,
+		startTime: shell.startTime,
+		launcherPid: started.launcherPid,
+		launcherStartTime: startTimeOf(started.launcherPid),
+		log: started.log,
+	});
+	return {shell, launchedAt};
+};
+
+/** Ends every container shell the journal says rootcamp started, and waits until each is gone. */
+export const stopStartedContainers = async (engine: WorkshopEngine) => {
+	for (const entry of engine.journal.entries()) {
+		if (entry.kind !== 'container') {
+			continue;
+		}
+
+		killStarted(entry.pid, entry.startTime);
+		await waitGone(entry.pid);
+		if (entry.launcherPid && entry.launcherStartTime) {
+			await waitGone(entry.launcherPid, 1000);
+		}
+
+		if (entry.log) {
+			rmSync(entry.log, {force: true});
+		}
+
+		engine.journal.remove(entry);
+	}
+};
