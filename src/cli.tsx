@@ -2,7 +2,7 @@
 import {parseArgs} from 'node:util';
 import {colorWanted, processOutput} from './commands/output.ts';
 import type {Route} from './lesson/types.ts';
-import {UsageError} from './workshop/errors.ts';
+import {UsageError} from './errors.ts';
 
 const usage = `rootcamp — run a Docker container without Docker, one namespace at a time
 

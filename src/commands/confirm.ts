@@ -1,5 +1,5 @@
 import {createInterface} from 'node:readline/promises';
-import {UsageError} from '../workshop/errors.ts';
+import {UsageError} from '../errors.ts';
 import type {Output} from './output.ts';
 
 /**

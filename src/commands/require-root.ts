@@ -1,4 +1,4 @@
-import {HostError} from '../workshop/errors.ts';
+import {HostError} from '../errors.ts';
 
 /** Privileged commands need root: say so, with the command to type, instead of failing half-way. */
 export const requireRoot = (command: string) => {

@@ -1,6 +1,7 @@
 import {validateCheck} from '../check/evaluate.ts';
 import {loadCourse} from './load.ts';
 import type {Course, LessonError} from './types.ts';
+import {interfaceNamesIn} from './interface-names.ts';
 import {findVariables, isVariableName} from './variables.ts';
 
 /** Validates every lesson file of a folder: parse errors, then what only a whole course shows. */
@@ -17,7 +18,14 @@ export const lintCourse = (dir: string): {course: Course; errors: LessonError[]}
 
 		for (const step of lesson.steps) {
 			for (const command of step.commands) {
-				command.text.split('\n').forEach((text, offset) => unknownVariables(text, command.line + 1 + offset));
+				command.text.split('\n').forEach((text, offset) => {
+					unknownVariables(text, command.line + 1 + offset);
+					try {
+						interfaceNamesIn(text);
+					} catch (error) {
+						errors.push({file: lesson.file, line: command.line + 1 + offset, message: (error as Error).message});
+					}
+				});
 			}
 
 			for (const check of step.checks) {

@@ -1,6 +1,6 @@
 import {realpathSync} from 'node:fs';
 import {dirname, isAbsolute, normalize} from 'node:path';
-import {UsageError} from './errors.ts';
+import {UsageError} from '../errors.ts';
 
 /** Folders a rootfs must never be: deleting or unpacking over them would wreck the host. */
 const systemDirectories = new Set([
@@ -53,21 +53,7 @@ export const validateRootfs = (path: string, home = process.env['HOME'] ?? '/roo
 	return resolved;
 };
 
-/** The kernel's limit on interface names (IFNAMSIZ is 16 bytes with the final NUL). */
-export const maxInterfaceName = 15;
-
-/** Accepts an interface name the kernel would accept, or says exactly why not. */
-export const validateInterfaceName = (name: string): string => {
-	if (Buffer.byteLength(name) > maxInterfaceName) {
-		throw new UsageError(`the interface name "${name}" is ${Buffer.byteLength(name)} characters long; Linux allows at most ${maxInterfaceName}`);
-	}
-
-	if (!name || name === '.' || name === '..' || /[\s/:]/.test(name)) {
-		throw new UsageError(`"${name}" is not a valid interface name: no spaces, "/" or ":", and not "." or ".."`);
-	}
-
-	return name;
-};
+export {maxInterfaceName, validateInterfaceName} from '../lesson/interface-names.ts';
 
 /** Accepts a PID as given on the command line: a positive whole number. */
 export const validatePid = (text: string): number => {

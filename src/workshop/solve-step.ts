@@ -7,8 +7,8 @@ import {outputProgress} from '../run/progress.ts';
 import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
 import {launchContainer, waitForShell} from '../run/start-container.ts';
 import type {RunEvent} from './api.ts';
-import {UsageError} from './errors.ts';
-import {interfaceNamesIn} from './interface-names.ts';
+import {UsageError} from '../errors.ts';
+import {interfaceNamesIn} from '../lesson/interface-names.ts';
 import type {WorkshopEngine} from './workshop.ts';
 
 type Options = {onEvent?: (event: RunEvent) => void; signal?: AbortSignal};

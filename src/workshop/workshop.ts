@@ -19,7 +19,7 @@ import {validateRootfs} from './safety.ts';
 import {takeSnapshot} from './snapshot.ts';
 import {runStepCommands} from './solve-step.ts';
 import {staticVariables} from './variables.ts';
-import {HostError, UsageError} from './errors.ts';
+import {HostError, UsageError} from '../errors.ts';
 
 export type WorkshopOptions = {
 	lessonsDir?: string;

@@ -5,6 +5,7 @@ import {isLoopback, parseNameservers} from '../../host/resolver.ts';
 import {splitRoot} from '../../host/probes.ts';
 import type {FileFact} from '../../workshop/api.ts';
 import type {CheckResult} from '../types.ts';
+import {summarizeText} from '../format.ts';
 import {checkExclusive, checkOptions, checkPath, checkRegex, firstProblem, flag} from '../options.ts';
 import {fail, pass} from '../result.ts';
 
@@ -138,7 +139,7 @@ function matchProblem(check: CheckSpec, data: FileData): string | undefined {
 	const lines = data.text.split('\n');
 	const stub = stubProblem(data, lines);
 	if (match !== undefined && !lines.some(line => new RegExp(match).test(line))) {
-		return stub ?? `no line of ${data.path} matches /${match}/ (${data.text.trim() === '' ? 'the file is empty' : `it says: ${summary(data.text)}`})`;
+		return stub ?? `no line of ${data.path} matches /${match}/ (${data.text.trim() === '' ? 'the file is empty' : `it says: ${summarizeText(data.text)}`})`;
 	}
 
 	if (notMatch !== undefined) {
@@ -246,15 +247,8 @@ function describeActual(data: FileData): string {
 
 	const parts: string[] = [fact.type, `mode ${fact.mode}`];
 	if (data.text !== undefined && data.text !== null) {
-		parts.push(data.text.trim() === '' ? 'empty' : summary(data.text));
+		parts.push(summarizeText(data.text));
 	}
 
 	return parts.join(', ');
-}
-
-/** The meaningful lines of a small text, on one line. */
-function summary(text: string): string {
-	const lines = text.split('\n').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#'));
-	const joined = lines.join('; ');
-	return joined.length > 80 ? `${joined.slice(0, 79)}…` : joined || '(only comments)';
 }

@@ -1,0 +1,54 @@
+import {checkKinds, type CheckKind, type CheckSpec} from '../lesson/types.ts';
+import type {Probes} from '../host/probes.ts';
+import type {CheckResult} from './types.ts';
+import * as command from './kinds/command.ts';
+import * as container from './kinds/container.ts';
+import * as file from './kinds/file.ts';
+import * as link from './kinds/link.ts';
+import * as mount from './kinds/mount.ts';
+import * as packageKind from './kinds/package.ts';
+import * as tarball from './kinds/tarball.ts';
+import {fail} from './result.ts';
+
+/** One check kind: validate the line, read the facts, judge them. */
+export type Kind<Data> = {
+	validate(check: CheckSpec): string | undefined;
+	probe(check: CheckSpec, probes: Probes): Promise<Data>;
+	judge(check: CheckSpec, data: Data): CheckResult;
+};
+
+/** Every kind, by name; CheckKind is a closed union so a missing one fails to compile. */
+export const kinds: Record<CheckKind, Kind<unknown>> = {
+	tarball,
+	file,
+	container,
+	mount,
+	link,
+	package: packageKind,
+	command,
+};
+
+/** The problem with a check line (unknown kind or option, missing target, bad mode or regex…), or undefined. */
+export function validateCheck(spec: CheckSpec): string | undefined {
+	if (!(checkKinds as readonly string[]).includes(spec.kind)) {
+		return `unknown check kind \`${spec.kind}\` (known: ${checkKinds.join(', ')})`;
+	}
+
+	return kinds[spec.kind].validate(spec);
+}
+
+/** Evaluates one check (variables already filled) over this round's probes; never throws. */
+export async function evaluateCheck(check: CheckSpec, probes: Probes): Promise<CheckResult> {
+	const problem = validateCheck(check);
+	if (problem !== undefined) {
+		return fail(check, `this check line is invalid: ${problem}`);
+	}
+
+	const kind = kinds[check.kind];
+	try {
+		return kind.judge(check, await kind.probe(check, probes));
+	} catch (error) {
+		// A probe that cannot read (a missing `ip`, a process gone mid-read) is a failed check, not a crash.
+		return fail(check, `could not check: ${(error as Error).message}`);
+	}
+}

@@ -1,0 +1,6 @@
+// marked-terminal ships no types; this declares the one entry the UI uses.
+declare module 'marked-terminal' {
+	import type {MarkedExtension} from 'marked';
+
+	export function markedTerminal(options?: Record<string, unknown>, highlightOptions?: Record<string, unknown>): MarkedExtension;
+}

@@ -1,0 +1,103 @@
+import {spawnSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import test from 'ava';
+import type {Route} from '../../src/lesson/types.ts';
+import {stepKey} from '../../src/workshop/progress.ts';
+import {openWorkshop} from '../../src/workshop/workshop.ts';
+import {cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
+
+/** What "what changed" must name after each step that changes the host. */
+const changeNamed: Record<string, RegExp> = {
+	'copy/export': /ubuntu_root\.tar/,
+	'copy/unpack': /rootfs/,
+	'enter/chroot': /container started.*pid.*mnt/,
+	'enter/proc': /proc mounted on \/proc \(container only/,
+	'enter/tmp': /\/tmp.*1777/,
+	'network-basic/resolv': /resolv\.conf/,
+	'network-basic/apt-update': /apt lists/,
+	'network-basic/apt-install': /iproute2/,
+	'network-advanced/netns': /container started.*net/,
+	'network-advanced/veth': /vethHost created/,
+	'network-advanced/up': /vethHost.*UP/,
+	'network-advanced/move': /vethCont moved: host → container/,
+	'network-advanced/inside': /vethCont.*UP/,
+};
+
+const rootcamp = (args: string[], env: NodeJS.ProcessEnv) =>
+	spawnSync(process.execPath, [cli, ...args], {env, encoding: 'utf8', timeout: 10 * 60_000});
+
+/**
+ * Walks the whole course on the real kernel: for every step in order, its check fails before,
+ * `runStep` runs the reference commands, the check passes after, and "what changed" names the
+ * change. Then the CLI's verify agrees, and reset leaves nothing behind.
+ */
+const walkCourse = async (t: import('ava').ExecutionContext, route: Route) => {
+	const area = scratch(route);
+	t.teardown(async () => {
+		rootcamp(['reset', '--purge', '--yes', '--rootfs', area.rootfs], area.env);
+		area.remove();
+	});
+	const engine = await openWorkshop({rootfs: area.rootfs, route, paths: area.paths});
+	for (const lesson of engine.course.lessons.filter(lesson => ['copy', 'enter', 'network-basic', 'network-advanced'].includes(lesson.id))) {
+		for (const step of lesson.steps) {
+			const ref = {lesson: lesson.id, step: step.id};
+			const key = stepKey(ref);
+			const before = await engine.verifyStep(ref);
+			const quiet = step.unobservable !== undefined || before.message.startsWith('not applicable');
+			if (quiet) {
+				t.is(before.status, 'skip', `${key} is unobservable or not applicable, so it skips`);
+			} else {
+				t.is(before.status, 'fail', `${key} must fail before it is done: ${before.message}`);
+			}
+
+			if (before.message.startsWith('not applicable')) {
+				t.is(route, 'busybox', `${key} applies to every rootfs with apt`);
+				continue;
+			}
+
+			const result = await engine.runStep(ref);
+			t.false(result.cancelled);
+			if (quiet) {
+				t.is(result.report.status, 'skip', `${key} stays a skip`);
+				continue;
+			}
+
+			t.is(result.report.status, 'pass', `${key} must pass after solve: ${result.report.message} (expected ${result.report.expected}, actual ${result.report.actual})`);
+			const changes = result.changes.map(change => `${change.sign} ${change.text}`).join('\n');
+			t.log(`${key}:\n${changes}`);
+			if (changeNamed[key]) {
+				t.regex(changes, changeNamed[key], `${key}: what changed must name the change`);
+			}
+		}
+	}
+
+	const verify = rootcamp(['verify', '--json', '--rootfs', area.rootfs], area.env);
+	const report = JSON.parse(verify.stdout) as {summary: {pass: number; fail: number; skip: number}; container: {pid: number; namespaces: string[]}};
+	t.is(verify.status, 0, verify.stdout + verify.stderr);
+	t.is(report.summary.fail, 0);
+	t.true(report.container.namespaces.includes('net'));
+
+	const reset = rootcamp(['reset', '--purge', '--yes', '--rootfs', area.rootfs], area.env);
+	t.is(reset.status, 0, reset.stderr);
+	t.false(existsSync(area.rootfs), 'reset --purge removes the rootfs rootcamp made');
+	t.is(residue(), '', 'nothing is left on the host');
+	const again = rootcamp(['reset', '--purge', '--yes', '--rootfs', area.rootfs], area.env);
+	t.is(again.status, 0, 'reset is idempotent');
+	t.regex(again.stdout, /nothing to undo/);
+};
+
+test.serial('the whole course on a busybox rootfs (offline), apt steps not applicable', async t => {
+	if (!requirePrivileges(t, existsSync('/bin/busybox') ? undefined : 'busybox-static is not installed')) {
+		return;
+	}
+
+	await walkCourse(t, 'busybox');
+});
+
+test.serial('the whole course on a debootstrap rootfs, apt steps included', async t => {
+	if (!requirePrivileges(t, spawnSync('sh', ['-c', 'command -v debootstrap']).status === 0 ? undefined : 'debootstrap is not installed')) {
+		return;
+	}
+
+	await walkCourse(t, 'debootstrap');
+});
