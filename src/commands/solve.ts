@@ -76,7 +76,7 @@ export const solveCommand = async (
 				return 130;
 			}
 
-			printStep(output, lesson.id, result.report, step.hint);
+			printStep(output, lesson.id, result.report, engine.hintFor(ref, await engine.variables()));
 			if (result.report.status === 'fail') {
 				return 1;
 			}

@@ -30,15 +30,15 @@ export const printStep = (output: Output, lessonId: string, step: StepReport, hi
 export const verifyCommand = async (engine: WorkshopEngine, filter: {lesson?: string; step?: string}, json: boolean, output: Output): Promise<number> => {
 	requireRoot('verify');
 	const report: Report = await engine.verify(filter);
+	const variables = await engine.variables();
 	if (json) {
 		output.out(JSON.stringify(report));
 	} else {
 		output.out(dim(output, `rootfs ${report.rootfs}; ${report.container ? `container shell pid ${report.container.pid} (own namespaces: ${report.container.namespaces.join(', ')})` : 'no container running'}`));
 		for (const lesson of report.lessons) {
 			output.out(bold(output, lesson.title));
-			const steps = engine.course.lessons.find(candidate => candidate.id === lesson.id)!.steps;
 			for (const step of lesson.steps) {
-				printStep(output, lesson.id, step, steps.find(candidate => candidate.id === step.id)?.hint);
+				printStep(output, lesson.id, step, engine.hintFor({lesson: lesson.id, step: step.id}, variables));
 			}
 		}
 

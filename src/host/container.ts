@@ -1,16 +1,13 @@
 import {realpath} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {readNamespaces, ownNamespaces} from './namespaces.ts';
-import {listProcesses, readCommandLine, readInnermostPid, type ProcessInfo} from './processes.ts';
+import {listProcessesRootedAt, readCommandLine, readInnermostPid, stripDeleted, type ProcessInfo} from './processes.ts';
 import type {ContainerInfo} from './types.ts';
-
-/** The kernel appends this to a root that was removed after the process entered it. */
-const deletedSuffix = ' (deleted)';
 
 /** Finds the container's shell: the topmost process rooted at `rootfs` in a PID namespace other than ours. */
 export async function findContainer(rootfs: string, {proc = '/proc'}: {proc?: string} = {}): Promise<ContainerInfo | null> {
-	const [root, processes, ours] = await Promise.all([realRoot(rootfs), listProcesses({proc}), readNamespaces('self', {proc})]);
-	const rooted = processes.filter(info => info.root !== undefined && stripDeleted(info.root) === root);
+	const [root, ours] = await Promise.all([realRoot(rootfs), readNamespaces('self', {proc})]);
+	const rooted = await listProcessesRootedAt(root, {proc});
 	if (rooted.length === 0) {
 		return null;
 	}
@@ -58,8 +55,4 @@ async function realRoot(rootfs: string): Promise<string> {
 	} catch {
 		return resolve(rootfs);
 	}
-}
-
-function stripDeleted(root: string): string {
-	return root.endsWith(deletedSuffix) ? root.slice(0, -deletedSuffix.length) : root;
 }

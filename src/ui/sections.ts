@@ -159,8 +159,8 @@ export function progressLine(progress: RunProgress, width: number): Line {
 	return line(toned('pass', '█'.repeat(filled)), toned('muted', '░'.repeat(barWidth - filled)), ' ', text);
 }
 
-/** The run's status row, then its progress, then the last `outputRows` output rows. */
-export function runLines(run: RunState, where: string, width: number, outputRows: number): Line[] {
+/** The run's status row: confirm prompt, spinner with elapsed time, or how it ended. */
+export function runStatusLines(run: RunState, where: string): Line[] {
 	switch (run.phase) {
 		case 'idle': {
 			return [];
@@ -171,33 +171,37 @@ export function runLines(run: RunState, where: string, width: number, outputRows
 		}
 
 		case 'running': {
-			const status = run.stopping
+			return [run.stopping
 				? line({spinner: true}, ' ', toned('warn', `Stopping… ${formatDuration(run.elapsedMs)}`))
-				: line({spinner: true}, ' ', `Running on the ${where} · ${formatDuration(run.elapsedMs)} · `, toned('key', 'Ctrl-C'), ' stops it');
-			const rows = [status];
-			if (run.progress) {
-				rows.push(progressLine(run.progress, width));
-			}
-
-			const output = run.partial === '' ? run.output : [...run.output, run.partial];
-			return [...rows, ...output.slice(-outputRows).map(text => line(toned('muted', truncate(text, width))))];
+				: line({spinner: true}, ' ', `Running on the ${where} · ${formatDuration(run.elapsedMs)} · `, toned('key', 'Ctrl-C'), ' stops it')];
 		}
 
 		case 'done': {
-			let status: Line;
 			if (run.failure !== undefined) {
-				status = line(toned('fail', `✗ The command could not run (${formatDuration(run.elapsedMs)})`));
-			} else if (run.cancelled) {
-				status = line(toned('warn', `■ Stopped after ${formatDuration(run.elapsedMs)}`));
-			} else if (run.exitCode === 0) {
-				status = line(toned('pass', `✓ Finished in ${formatDuration(run.elapsedMs)}`), toned('muted', ' (exit 0)'));
-			} else {
-				status = line(toned('fail', `✗ Exited with ${run.exitCode ?? '?'} after ${formatDuration(run.elapsedMs)}`));
+				return [line(toned('fail', `✗ The command could not run (${formatDuration(run.elapsedMs)})`))];
 			}
 
-			return [status, ...run.output.slice(-outputRows).map(text => line(toned('muted', truncate(text, width))))];
+			if (run.cancelled) {
+				return [line(toned('warn', `■ Stopped after ${formatDuration(run.elapsedMs)}`))];
+			}
+
+			if (run.exitCode === 0) {
+				return [line(toned('pass', `✓ Finished in ${formatDuration(run.elapsedMs)}`), toned('muted', ' (exit 0)'))];
+			}
+
+			return [line(toned('fail', `✗ Exited with ${run.exitCode ?? '?'} after ${formatDuration(run.elapsedMs)}`))];
 		}
 	}
+}
+
+/** The last `rows` rows of the run's output, each cut to the width. */
+export function outputTail(run: RunState, width: number, rows: number): Line[] {
+	if (rows <= 0 || (run.phase !== 'running' && run.phase !== 'done')) {
+		return [];
+	}
+
+	const output = run.phase === 'running' && run.partial !== '' ? [...run.output, run.partial] : run.output;
+	return output.slice(-rows).map(text => line(toned('muted', truncate(text, width))));
 }
 
 /** One key and what it does, as the footer lists them. */

@@ -12,9 +12,13 @@ const under = (path: string, tree: string) => path === tree || path.startsWith(`
 
 /** In words, what `reset` is about to undo: shown before asking for confirmation. */
 export const planReset = (engine: WorkshopEngine, purge: boolean): string[] =>
-	engine.journal.entries()
+	[...engine.journal.entries()]
 		.filter(entry => purge || (entry.kind !== 'rootfs' && entry.kind !== 'source'))
+		.sort((a, b) => undoOrder.indexOf(a.kind) - undoOrder.indexOf(b.kind))
 		.map(describeEntry);
+
+/** Processes first (their namespaces and moved links die with them), trees last. */
+const undoOrder: Array<JournalEntry['kind']> = ['container', 'link', 'mount', 'file', 'source', 'rootfs'];
 
 const describeEntry = (entry: JournalEntry): string => {
 	switch (entry.kind) {

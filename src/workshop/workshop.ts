@@ -118,6 +118,11 @@ export class WorkshopEngine implements Workshop {
 		}));
 	}
 
+	/** The step's hint with its variables filled, as the learner should read it. */
+	hintFor(ref: StepRef, variables: Variables): string {
+		return fillKnownVariables(this.#requireStep(ref).step.hint, variables);
+	}
+
 	/** The step's command blocks for this route (blocks without a route are for every route). */
 	blocksFor(step: Step) {
 		return step.commands.filter(block => !block.route || block.route === (this.#route ?? 'debootstrap'));

@@ -1,0 +1,43 @@
+import {Box} from 'ink';
+import type {SetupState} from '../workshop/api.ts';
+import {Changes} from './changes.tsx';
+import {CheckList} from './check-list.tsx';
+import {CommandBlock} from './command-block.tsx';
+import {Diagram} from './diagram.tsx';
+import {Footer} from './footer.tsx';
+import {LineList} from './line-list.tsx';
+import {OutputPane} from './output-pane.tsx';
+import type {StepView} from './step-view.ts';
+
+/** One step: prose, the command, checks, hint, the run, what changed, and the keys. */
+export function StepScreen({view, setup}: {view: StepView; setup: SetupState | undefined}) {
+	const main = (
+		<Box flexDirection='column' width={view.mainWidth} flexShrink={0}>
+			<Box flexDirection='column' height={view.proseHeight} flexShrink={0}>
+				<LineList lines={view.prose}/>
+			</Box>
+			<LineList lines={[view.scrollBar]}/>
+			<CommandBlock lines={view.commands}/>
+			<LineList lines={[[]]}/>
+			<CheckList lines={view.checks}/>
+			<LineList lines={view.hint}/>
+			<OutputPane status={view.run.status} progress={view.run.progress} output={view.run.output} width={view.mainWidth}/>
+			<Changes lines={view.changes}/>
+			<LineList lines={view.messages}/>
+		</Box>
+	);
+	return (
+		<Box flexDirection='column'>
+			<LineList lines={[view.header]}/>
+			<Box flexDirection='row' flexGrow={1} overflow='hidden'>
+				{main}
+				{view.side ? (
+					<Box flexDirection='column' marginLeft={2} width={view.side.width} flexShrink={0}>
+						<Diagram setup={setup} width={view.side.width}/>
+					</Box>
+				) : null}
+			</Box>
+			<Footer lines={view.footer}/>
+		</Box>
+	);
+}

@@ -1,0 +1,142 @@
+import type {Step, Variables} from '../lesson/types.ts';
+import type {FilledCommand} from '../workshop/api.ts';
+import {diagramLines, fitLine} from './diagram-lines.ts';
+import {footerKeys} from './keymap.ts';
+import {line, toned, wrapStyled, wrapWords, type Line} from './lines.ts';
+import {changeLines, checkLines, commandLines, footerLines, hintLines, outputTail, runStatusLines, statusMark, whereLabel} from './sections.ts';
+import {currentRef, stepKey, type AppState, type RunProgress} from './state.ts';
+
+/** What the step screen shows, every section already cut into rows that fit. */
+export type StepView = {
+	header: Line;
+	/** The visible slice of the prose (or, on a narrow terminal, of the diagram). */
+	prose: Line[];
+	proseHeight: number;
+	/** The row under the prose: where the reader is, when the prose scrolls. */
+	scrollBar: Line;
+	scroll: number;
+	maxScroll: number;
+	page: number;
+	/** The diagram's column beside everything else, on a wide terminal. */
+	side?: {width: number};
+	mainWidth: number;
+	commands: Line[];
+	checks: Line[];
+	hint: Line[];
+	/** The run pane: status row, progress (drawn as a bar), output tail. */
+	run: {status: Line[]; progress?: RunProgress; output: Line[]; height: number};
+	changes: Line[];
+	messages: Line[];
+	footer: Line[];
+};
+
+/** What buildStepView needs besides the state. */
+export type StepViewInput = {
+	state: AppState;
+	step: Pick<Step, 'title' | 'hint'>;
+	/** The rendered prose (marked-terminal output, or the raw prose before it loads). */
+	prose: string;
+	commands: FilledCommand[] | undefined;
+	variables: Partial<Variables> | undefined;
+	/** The hint with its variables filled. */
+	hint: string;
+	columns: number;
+	rows: number;
+};
+
+// At this width the diagram gets a column of its own instead of taking turns with the prose.
+const wideColumns = 120;
+const sideWidth = 44;
+// Keep prose readable even when the run output wants the room.
+const minProse = 3;
+const maxOutputRows = 8;
+const maxChangeRows = 6;
+
+/** Lays out the step screen for a terminal of `columns` × `rows`. Pure. */
+export function buildStepView(input: StepViewInput): StepView {
+	const {state, columns} = input;
+	const rows = Math.max(10, input.rows);
+	const wide = columns >= wideColumns;
+	const mainWidth = Math.max(20, wide ? columns - sideWidth - 2 : columns);
+	const ref = currentRef(state);
+	const key = ref ? stepKey(ref) : '';
+	const report = state.reports[key];
+	const lesson = state.outline[state.lesson];
+
+	const badge = report ? statusMark[report.status] : undefined;
+	const header = fitLine(line(
+		toned('title', 'rootcamp'),
+		toned('muted', ` › ${state.lesson + 1}/${state.outline.length} `),
+		lesson?.title ?? '',
+		toned('muted', ` › step ${state.step + 1}/${lesson?.steps.length ?? 0} `),
+		toned('heading', input.step.title),
+	), Math.max(1, columns - 10));
+	header.push(badge
+		? toned(badge.tone, `${badge.mark} ${report?.status === 'pass' ? 'passes' : report?.status === 'skip' ? 'skipped' : 'not yet'}`.padStart(10))
+		: toned('muted', '…'.padStart(10)));
+
+	const commands = commandLines(input.commands, input.variables, mainWidth);
+	const checks = checkLines(report, mainWidth);
+	const hint = state.hint ? hintLines(input.hint, mainWidth) : [];
+	const changes = changeLines(state.changes[key], mainWidth, maxChangeRows);
+	const messages: Line[] = [];
+	if (state.error) {
+		messages.push(...wrapWords(state.error.message, mainWidth - 2).map((text, index) => line(toned('error', index === 0 ? '✗ ' : '  '), toned('error', text))));
+	}
+
+	if (state.notice) {
+		messages.push(line(toned('muted', state.notice)));
+	}
+
+	// Written before the footer is measured, so the footer's own height is exact.
+	const content = !wide && state.diagram
+		? diagramLines(state.setup, mainWidth)
+		: input.prose.split('\n').flatMap(text => wrapStyled(text, mainWidth)).map(text => line(text));
+
+	const where = input.commands?.[0] ? whereLabel(input.commands[0], input.variables) : 'host';
+	const status = runStatusLines(state.run, where);
+	const progress = state.run.phase === 'running' ? state.run.progress : undefined;
+	const statusRows = status.length + (progress ? 1 : 0);
+	const usable = rows - 1; // The last row stays empty: a frame as tall as the screen makes Ink clear it on every update.
+	// Two sizes depend on each other: the footer lists j/k only when the prose scrolls.
+	const measure = (scrolls: boolean) => footerLines(footerKeys(state, {scrolls, narrow: !wide}), columns);
+	const fixed = (footerRows: number) => 1 + 1 + commands.length + 1 + checks.length + hint.length + changes.length + messages.length + footerRows;
+	const fit = (footerRows: number) => {
+		const remaining = usable - fixed(footerRows);
+		const output = outputTail(state.run, mainWidth, Math.max(0, Math.min(maxOutputRows, remaining - minProse - statusRows)));
+		return {output, proseHeight: Math.max(minProse, remaining - statusRows - output.length)};
+	};
+
+	let footer = measure(false);
+	let {output, proseHeight} = fit(footer.length);
+	if (content.length > proseHeight) {
+		footer = measure(true);
+		({output, proseHeight} = fit(footer.length));
+	}
+
+	const maxScroll = Math.max(0, content.length - proseHeight);
+	const scroll = Math.min(state.scroll, maxScroll);
+	const prose = content.slice(scroll, scroll + proseHeight);
+	const scrollBar = maxScroll > 0
+		? line(toned('muted', `${scroll > 0 ? '↑' : ' '}${scroll < maxScroll ? '↓' : ' '} lines ${scroll + 1}–${scroll + prose.length} of ${content.length} · j/k or PgUp/PgDn`))
+		: [];
+
+	return {
+		header,
+		prose,
+		proseHeight,
+		scrollBar,
+		scroll,
+		maxScroll,
+		page: Math.max(1, proseHeight - 1),
+		side: wide ? {width: sideWidth} : undefined,
+		mainWidth,
+		commands,
+		checks,
+		hint,
+		run: {status, progress, output, height: statusRows + output.length},
+		changes,
+		messages,
+		footer,
+	};
+}

@@ -1,0 +1,326 @@
+import {posix} from 'node:path';
+import {formatSize, joinWords, summarizeText} from '../check/format.ts';
+import type {ContainerInfo, Link, Mount} from '../host/types.ts';
+import type {Change, FileFact, Snapshot} from './api.ts';
+
+/** At most this many package names are listed before "and N more". */
+const maxPackageNames = 6;
+
+/** Describes in words what differs between two snapshots: container, mounts, links, files, then packages. */
+export function describeChanges(before: Snapshot, after: Snapshot, {rootfs}: {rootfs: string}): Change[] {
+	return [
+		...containerChanges(before.container, after.container),
+		...mountChanges(before, after, rootfs),
+		...linkChanges(before, after),
+		...fileChanges(before.files, after.files),
+		...packageChanges(before, after),
+	];
+}
+
+/** The same shell in both snapshots: same PID and same start time (a PID can be reused). */
+function sameContainer(a: ContainerInfo | null, b: ContainerInfo | null): boolean {
+	return a !== null && b !== null && a.pid === b.pid && a.startTime === b.startTime;
+}
+
+function containerChanges(before: ContainerInfo | null, after: ContainerInfo | null): Change[] {
+	if (before === null && after === null) {
+		return [];
+	}
+
+	if (sameContainer(before, after)) {
+		return [];
+	}
+
+	const changes: Change[] = [];
+	if (before !== null) {
+		changes.push({sign: '-', text: `container (pid ${before.pid}) ended`});
+	}
+
+	if (after !== null) {
+		const own = after.own.length === 0 ? 'no namespaces of its own' : `its own ${after.own.join(', ')} namespaces`;
+		changes.push({sign: '+', text: `container started: pid ${after.pid} with ${own}`});
+	}
+
+	return changes;
+}
+
+function mountChanges(before: Snapshot, after: Snapshot, rootfs: string): Change[] {
+	const hostAdded = subtract(after.hostMounts, before.hostMounts);
+	const hostRemoved = subtract(before.hostMounts, after.hostMounts);
+	const hostUnchanged = hostAdded.length === 0 && hostRemoved.length === 0;
+	const changes: Change[] = [];
+	// A container mount is compared only within one shell's life; a new shell is reported as started instead.
+	if (sameContainer(before.container, after.container)) {
+		for (const mount of subtract(after.containerMounts, before.containerMounts)) {
+			const onHost = posix.join(rootfs, mount.target);
+			const twin = hostAdded.findIndex(host => host.target === onHost && host.fstype === mount.fstype);
+			let where;
+			if (twin === -1) {
+				where = hostUnchanged ? 'container only; host mounts unchanged' : 'container only';
+			} else {
+				// Without its own mount namespace the container's mount shows on the host too: say it once.
+				hostAdded.splice(twin, 1);
+				where = `also on the host at ${onHost}: the container shares the host's mount namespace`;
+			}
+
+			changes.push({sign: '+', text: `${mount.fstype} mounted on ${mount.target} (${where})`});
+		}
+
+		for (const mount of subtract(before.containerMounts, after.containerMounts)) {
+			changes.push({sign: '-', text: `${mount.fstype} unmounted from ${mount.target} (container)`});
+		}
+	}
+
+	for (const mount of hostAdded) {
+		changes.push({sign: '+', text: `${mount.fstype} mounted on ${mount.target} (on the host)`});
+	}
+
+	for (const mount of hostRemoved) {
+		changes.push({sign: '-', text: `${mount.fstype} unmounted from ${mount.target} (on the host)`});
+	}
+
+	return changes;
+}
+
+/** Mounts in `a` and not in `b`, counting duplicates (a path can be mounted twice). */
+function subtract(a: Mount[], b: Mount[]): Mount[] {
+	const left = b.map(key);
+	return a.filter(mount => {
+		const index = left.indexOf(key(mount));
+		if (index === -1) {
+			return true;
+		}
+
+		left.splice(index, 1);
+		return false;
+	});
+}
+
+function key(mount: Mount): string {
+	return `${mount.fstype}\0${mount.source}\0${mount.target}`;
+}
+
+/** The container's links count only when it has a network namespace of its own; else they are the host's. */
+function containerSide(snapshot: Snapshot): Map<string, Link> {
+	return byName(snapshot.container?.own.includes('net') ? snapshot.containerLinks : []);
+}
+
+function byName(links: Link[]): Map<string, Link> {
+	return new Map(links.map(link => [link.name, link]));
+}
+
+function linkChanges(before: Snapshot, after: Snapshot): Change[] {
+	const beforeHost = byName(before.hostLinks);
+	const afterHost = byName(after.hostLinks);
+	const beforeCont = containerSide(before);
+	const afterCont = containerSide(after);
+	const same = sameContainer(before.container, after.container);
+	const afterPid = after.container?.pid;
+	const beforePid = before.container?.pid;
+	const names = new Set([...afterHost.keys(), ...afterCont.keys(), ...beforeHost.keys(), ...beforeCont.keys()]);
+	const changes: Change[] = [];
+	for (const name of names) {
+		const [bh, ah, bc, ac] = [beforeHost.get(name), afterHost.get(name), beforeCont.get(name), afterCont.get(name)];
+		if (bh !== undefined && ah === undefined && ac !== undefined && bc === undefined) {
+			changes.push({sign: '~', text: `${name} moved: host → container netns (pid ${afterPid}), now ${state(ac)}`});
+			continue;
+		}
+
+		if (bc !== undefined && ac === undefined && ah !== undefined && bh === undefined) {
+			changes.push({sign: '~', text: `${name} moved: container netns → host, now ${state(ah)}`});
+			continue;
+		}
+
+		changes.push(...sideChanges(name, bh, ah, 'on the host', 'from the host'));
+		if (same) {
+			changes.push(...sideChanges(name, bc, ac, `in the container netns (pid ${afterPid})`, 'from the container netns'));
+		} else if (bc !== undefined && name !== 'lo') {
+			// Ending the last process of a network namespace destroys its virtual links with it.
+			changes.push({sign: '-', text: `${name} gone with the container's network namespace (pid ${beforePid})`});
+		}
+	}
+
+	return changes;
+}
+
+function sideChanges(name: string, before: Link | undefined, after: Link | undefined, place: string, fromPlace: string): Change[] {
+	if (before === undefined && after === undefined) {
+		return [];
+	}
+
+	if (before === undefined) {
+		return [{sign: '+', text: `${name} created ${place} (${describeLink(after!)})`}];
+	}
+
+	if (after === undefined) {
+		return [{sign: '-', text: `${name} removed ${fromPlace}`}];
+	}
+
+	const changes: Change[] = [];
+	if (before.up !== after.up) {
+		changes.push({sign: '~', text: `${name}: ${state(before)} → ${state(after)}`});
+	}
+
+	// Link-local IPv6 addresses come and go by themselves as a link goes up and down.
+	const added = after.addresses.filter(address => !before.addresses.includes(address) && !isLinkLocal(address));
+	const removed = before.addresses.filter(address => !after.addresses.includes(address) && !isLinkLocal(address));
+	if (added.length > 0) {
+		changes.push({sign: '+', text: `${name}: address ${joinWords(added)} added`});
+	}
+
+	if (removed.length > 0) {
+		changes.push({sign: '-', text: `${name}: address ${joinWords(removed)} removed`});
+	}
+
+	return changes;
+}
+
+function describeLink(link: Link): string {
+	const peer = link.peer === undefined ? (link.peerElsewhere ? 'peer in another namespace' : undefined) : `peer ${link.peer}`;
+	return [link.kind ?? 'device', peer].filter(Boolean).join(', ');
+}
+
+function state(link: Link): string {
+	return link.up ? 'UP' : 'DOWN';
+}
+
+function isLinkLocal(address: string): boolean {
+	return address.toLowerCase().startsWith('fe80:');
+}
+
+function fileChanges(before: Record<string, FileFact | null>, after: Record<string, FileFact | null>): Change[] {
+	const changes: Change[] = [];
+	for (const path of Object.keys(after)) {
+		// A path watched in only one snapshot has nothing to compare with.
+		if (!(path in before)) {
+			continue;
+		}
+
+		changes.push(...fileChange(path, before[path] ?? null, after[path] ?? null));
+	}
+
+	return changes;
+}
+
+function fileChange(path: string, before: FileFact | null, after: FileFact | null): Change[] {
+	if (before === null && after === null) {
+		return [];
+	}
+
+	if (before === null) {
+		return [{sign: '+', text: created(path, after!)}];
+	}
+
+	if (after === null) {
+		return [{sign: '-', text: `${path} removed`}];
+	}
+
+	if (before.type !== after.type) {
+		return [{sign: '~', text: `${path}: ${describeFile(before)} → ${describeFile(after)}`}];
+	}
+
+	const changes: Change[] = [];
+	if (after.type === 'symlink') {
+		if (before.target !== after.target) {
+			changes.push({sign: '~', text: `${path} now points to ${after.target} (was ${before.target})`});
+		}
+
+		return changes;
+	}
+
+	if (before.mode !== after.mode) {
+		changes.push({sign: '~', text: `${path} mode ${before.mode} → ${after.mode}`});
+	}
+
+	if (after.type === 'file') {
+		if (before.preview !== undefined && after.preview !== undefined) {
+			if (before.preview !== after.preview) {
+				changes.push({sign: '~', text: `${path} changed (${summarizeText(before.preview, 50)} → ${summarizeText(after.preview, 50)})`});
+			}
+		} else if (before.size !== after.size) {
+			changes.push({sign: '~', text: `${path} changed (${formatSize(before.size)} → ${formatSize(after.size)})`});
+		}
+	}
+
+	return changes;
+}
+
+function created(path: string, fact: FileFact): string {
+	switch (fact.type) {
+		case 'dir': {
+			return `${path} created (dir, mode ${fact.mode})`;
+		}
+
+		case 'symlink': {
+			return `${path} created (symlink → ${fact.target})`;
+		}
+
+		case 'file': {
+			return `${path} (${fact.preview === undefined ? formatSize(fact.size) : summarizeText(fact.preview, 50)})`;
+		}
+
+		default: {
+			return `${path} created (special file)`;
+		}
+	}
+}
+
+function describeFile(fact: FileFact): string {
+	switch (fact.type) {
+		case 'symlink': {
+			return `symlink (→ ${fact.target})`;
+		}
+
+		case 'file': {
+			return `file (${fact.preview === undefined ? formatSize(fact.size) : summarizeText(fact.preview, 50)})`;
+		}
+
+		case 'dir': {
+			return `dir (mode ${fact.mode})`;
+		}
+
+		default: {
+			return 'special file';
+		}
+	}
+}
+
+function packageChanges(before: Snapshot, after: Snapshot): Change[] {
+	const changes: Change[] = [];
+	if (before.aptLists === 0 && after.aptLists > 0) {
+		changes.push({sign: '+', text: `apt lists downloaded (${after.aptLists} index files)`});
+	} else if (before.aptLists > 0 && after.aptLists === 0) {
+		changes.push({sign: '-', text: 'apt lists removed'});
+	} else if (before.aptLists !== after.aptLists) {
+		changes.push({sign: '~', text: `apt lists refreshed (${before.aptLists} → ${after.aptLists} index files)`});
+	}
+
+	const had = new Set(before.packages);
+	const has = new Set(after.packages);
+	const added = after.packages.filter(name => !had.has(name));
+	const removed = before.packages.filter(name => !has.has(name));
+	if (added.length > 0) {
+		// A rootfs that had no dpkg database was unpacked, not apt-installed into.
+		changes.push(before.packages.length === 0
+			? {sign: '+', text: `the rootfs now has ${count(added.length, 'installed package')} (a dpkg database appeared)`}
+			: {sign: '+', text: `${count(added.length, 'package')} installed in the rootfs: ${listNames(added)}`});
+	}
+
+	if (removed.length > 0) {
+		changes.push({sign: '-', text: `${count(removed.length, 'package')} removed from the rootfs: ${listNames(removed)}`});
+	}
+
+	return changes;
+}
+
+/** Up to six names, the ones a learner asked for first: libraries are almost always pulled-in dependencies. */
+function listNames(names: string[]): string {
+	const ordered = [...names].sort((a, b) => Number(a.startsWith('lib')) - Number(b.startsWith('lib')) || a.localeCompare(b));
+	const shown = ordered.slice(0, maxPackageNames);
+	const rest = ordered.length - shown.length;
+	return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
+function count(n: number, noun: string): string {
+	return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,45 @@
+import {join} from 'node:path';
+import test from 'ava';
+import {formatLessonError, lintCourse} from '../../src/lesson/lint.ts';
+import {defaultLessonsDir} from '../../src/lesson/load.ts';
+
+const fixture = join(import.meta.dirname, '../fixtures/lint-course');
+const {course, errors} = lintCourse(fixture);
+const messages = errors.map(formatLessonError).map(line => line.slice(fixture.length + 1));
+
+const reports = test.macro((t, expected: string) => {
+	t.true(messages.includes(expected), `expected "${expected}" among:\n${messages.join('\n')}`);
+});
+
+test('an unknown check kind', reports, '02-broken.md:13: unknown check kind "frobnicate" (known: tarball, file, container, mount, link, package, command)');
+test('an unknown variable', reports, '02-broken.md:9: unknown variable {{nosuchvar}}');
+test('a duplicate step id', reports, '02-broken.md:18: duplicate step id "first" (first at line 6)');
+test('an interface name over 15 characters', reports, '02-broken.md:21: the interface name "averyveryverylongname" is 21 characters long; Linux allows at most 15');
+test('a step without a command', reports, '02-broken.md:30: step "empty" has no command: add a ```sh host or ```sh container block');
+test('a step without a check', reports, '02-broken.md:38: step "nocheck" has no check: add a ```check block, or "unobservable: <why>" inside one');
+test('a duplicate lesson id', reports, `03-other.md:2: duplicate lesson id "good" (also in ${join(fixture, '01-good.md')})`);
+test('a lesson id that does not match its file name', reports, '03-other.md:2: lesson id "good" does not match the file name "03-other.md" (expected id: other)');
+
+test('a good lesson loads with its parts in place', t => {
+	const good = course.lessons.find(lesson => lesson.id === 'good')!;
+	t.is(good.title, 'A good lesson');
+	t.is(good.intro, 'Intro.');
+	const [step] = good.steps;
+	t.is(step!.id, 'make');
+	t.is(step!.prose, 'Why it matters.');
+	t.deepEqual(step!.commands.map(command => [command.where, command.text]), [['host', 'touch {{rootfs}}/marker']]);
+	t.deepEqual(step!.checks.map(check => [check.kind, check.args, check.options]), [['file', ['{{rootfs}}/marker'], {type: 'file'}]]);
+	t.is(step!.hint, 'Run the command.');
+});
+
+test('the shipped lessons lint clean, with the write-up\'s lessons and step ids in order', t => {
+	const shipped = lintCourse(defaultLessonsDir());
+	t.deepEqual(shipped.errors.map(formatLessonError), []);
+	const ids = Object.fromEntries(shipped.course.lessons.map(lesson => [lesson.id, lesson.steps.map(step => step.id)]));
+	t.deepEqual(ids['copy'], ['export', 'unpack']);
+	t.deepEqual(ids['enter'], ['chroot', 'path', 'ps', 'proc', 'tmp']);
+	t.deepEqual(ids['network-basic'], ['resolv', 'apt-update', 'apt-install']);
+	t.deepEqual(ids['network-advanced'], ['netns', 'veth', 'up', 'find-pid', 'move', 'inside']);
+	t.deepEqual(shipped.course.lessons.slice(0, 4).map(lesson => lesson.title),
+		['Copy-paste the target container', 'Enter back in', 'Add basic networking', 'Advanced networking']);
+});
