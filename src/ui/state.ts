@@ -65,8 +65,9 @@ export type AppState = {
 	/** Explicit verifications asked for (`v`); the effect runs one per increment. */
 	verifies: number;
 	verifying: boolean;
-	/** The lesson list asked the engine for a full verify. */
+	/** Full verifies the lesson list asked for, and how many have answered. */
 	listChecks: number;
+	listChecked: number;
 	setup?: SetupState;
 	variables?: Variables;
 	error?: {message: string; source: 'watch' | 'action'};
@@ -95,7 +96,7 @@ export type Action =
 	| {type: 'interrupt'}
 	| {type: 'verify'}
 	| {type: 'report'; key: string; report: StepReport; explicit: boolean}
-	| {type: 'verified'; report: Report}
+	| {type: 'verified'; report?: Report}
 	| {type: 'changes'; key: string; changes: Change[]}
 	| {type: 'setup'; setup: SetupState}
 	| {type: 'variables'; variables: Variables}
@@ -191,6 +192,7 @@ export function initialState(course: Course, progress: Progress, options: {yes: 
 		verifies: 0,
 		verifying: false,
 		listChecks: 1,
+		listChecked: 0,
 	};
 }
 
@@ -451,13 +453,13 @@ export function reducer(state: AppState, action: Action): AppState {
 
 		case 'verified': {
 			const reports = {...state.reports};
-			for (const lesson of action.report.lessons) {
+			for (const lesson of action.report?.lessons ?? []) {
 				for (const step of lesson.steps) {
 					reports[`${lesson.id}/${step.id}`] = step;
 				}
 			}
 
-			return {...state, reports};
+			return {...state, reports, listChecked: state.listChecks};
 		}
 
 		case 'changes': {

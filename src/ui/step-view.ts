@@ -52,12 +52,17 @@ const minProse = 3;
 const maxOutputRows = 8;
 const maxChangeRows = 6;
 
+/** The width of the step screen's main column (the prose is rendered to it). */
+export function mainWidthFor(columns: number): number {
+	return Math.max(20, columns >= wideColumns ? columns - sideWidth - 2 : columns);
+}
+
 /** Lays out the step screen for a terminal of `columns` × `rows`. Pure. */
 export function buildStepView(input: StepViewInput): StepView {
 	const {state, columns} = input;
 	const rows = Math.max(10, input.rows);
 	const wide = columns >= wideColumns;
-	const mainWidth = Math.max(20, wide ? columns - sideWidth - 2 : columns);
+	const mainWidth = mainWidthFor(columns);
 	const ref = currentRef(state);
 	const key = ref ? stepKey(ref) : '';
 	const report = state.reports[key];

@@ -1,0 +1,94 @@
+import {render} from 'ink';
+import type {Progress, Workshop} from '../workshop/api.ts';
+import {readAsset} from './assets.ts';
+import {errorMessage} from './errors.ts';
+import {currentRef, initialState, reducer, stepKey, type AppState} from './state.ts';
+import {createTheme, noColorRequested} from './theme.ts';
+import {WorkshopApp, type Outcome} from './workshop-app.tsx';
+
+/** How the CLI starts the app. */
+export type AppOptions = {plain: boolean; color: boolean; yes: boolean};
+
+// A full-screen app: draw on the alternate screen, so quitting gives the terminal back as it was.
+function alternateScreen(stdout: NodeJS.WriteStream) {
+	let active = false;
+	return {
+		enter() {
+			if (!active) {
+				stdout.write('\u001B[?1049h\u001B[H');
+				active = true;
+			}
+		},
+		leave() {
+			if (active) {
+				stdout.write('\u001B[?1049l');
+				active = false;
+			}
+		},
+	};
+}
+
+function farewell(state: AppState): string {
+	const ref = state.resume ? currentRef({...state, lesson: state.resume.lesson, step: state.resume.step}) : undefined;
+	return ref
+		? `Progress saved at ${stepKey(ref)}. Run rootcamp to carry on from there.\n`
+		: 'Progress saved. Run rootcamp to carry on.\n';
+}
+
+/**
+ * Runs the workshop in this terminal until the learner quits; resolves with the exit code.
+ * Without a TTY, or with `plain`, the same flow is printed as plain text instead.
+ */
+export async function runApp(workshop: Workshop, options: AppOptions): Promise<number> {
+	const {stdout, stdin, stderr} = process;
+	const color = options.color && !noColorRequested(process.env);
+	if (options.plain || !stdout.isTTY || !stdin.isTTY) {
+		const {runPlain} = await import('./plain.ts');
+		return runPlain(workshop, {color: color && Boolean(stdout.isTTY), yes: options.yes, stdout});
+	}
+
+	let progress: Progress = {version: 1, passed: {}};
+	let startError: string | undefined;
+	try {
+		progress = workshop.progress();
+	} catch (error) {
+		startError = `${errorMessage(error)} (starting from the first open step)`;
+	}
+
+	let state = initialState(workshop.course, progress, {yes: options.yes});
+	if (startError) {
+		state = reducer(state, {type: 'error', message: startError});
+	}
+
+	const banner = await readAsset('banner.txt');
+	const screen = alternateScreen(stdout);
+	try {
+		for (;;) {
+			screen.enter();
+			const instance = render(<WorkshopApp workshop={workshop} initial={state} color={color} banner={banner}/>, {exitOnCtrlC: false});
+			// eslint-disable-next-line no-await-in-loop
+			const outcome = await instance.waitUntilExit() as Outcome | undefined;
+			instance.cleanup();
+			screen.leave();
+			if (outcome?.type !== 'shell') {
+				stdout.write(farewell(outcome?.state ?? state));
+				return 0;
+			}
+
+			// The app steps aside: the shell has the terminal to itself until it exits.
+			stdout.write(`rootcamp: a shell inside the container (${outcome.argv.join(' ')}).\nType exit to come back to the workshop.\n`);
+			state = reducer(outcome.state, {type: 'returned'});
+			try {
+				const {runShell} = await import('./shell.ts');
+				// eslint-disable-next-line no-await-in-loop
+				await runShell(outcome.argv);
+			} catch (error) {
+				state = reducer(state, {type: 'error', message: `The shell could not start: ${errorMessage(error)}`});
+			}
+		}
+	} catch (error) {
+		screen.leave();
+		stderr.write(`${createTheme(color).paint('error', `rootcamp: ${errorMessage(error)}`)}\nYour progress is kept.\n`);
+		return 1;
+	}
+}

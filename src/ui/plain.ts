@@ -1,0 +1,188 @@
+import {fillKnownVariables} from '../lesson/variables.ts';
+import type {Variables} from '../lesson/types.ts';
+import type {Progress, RunEvent, StepRef, Workshop} from '../workshop/api.ts';
+import {errorMessage} from './errors.ts';
+import {lineToString, type Line} from './lines.ts';
+import {loadMarkdown, renderMarkdown} from './markdown.ts';
+import {changeLines, checkLines, commandLines, hintLines, progressText, whereLabel} from './sections.ts';
+import {initialState, refAt, stepStatus} from './state.ts';
+import {createTheme} from './theme.ts';
+
+/** Options of the plain renderer. */
+export type PlainOptions = {
+	color: boolean;
+	/** Run the current step's commands instead of only printing them. */
+	yes: boolean;
+	stdout?: NodeJS.WritableStream & {columns?: number};
+	/** Stops a run; without one, SIGINT does. */
+	signal?: AbortSignal;
+};
+
+// Long work prints its progress at most this often: a log wants a trace, not a flood.
+const progressEveryMs = 1000;
+
+/**
+ * The workshop as plain text, for screen readers, logs and pipes: the lesson list, then the
+ * current step's prose, command and checks; with `yes`, runs it and prints its output.
+ * Resolves with the exit code (0, or 1 when the step fails or the engine errs).
+ */
+export async function runPlain(workshop: Workshop, options: PlainOptions): Promise<number> {
+	const stdout = options.stdout ?? process.stdout;
+	const theme = createTheme(options.color);
+	const width = Math.max(40, stdout.columns ?? 80);
+	const write = (text = '') => stdout.write(`${text}\n`);
+	const writeLines = (rows: Line[]) => {
+		for (const row of rows) {
+			write(lineToString(row, theme).trimEnd());
+		}
+	};
+
+	const fail = (error: unknown) => {
+		write(theme.paint('error', `error: ${errorMessage(error)}`));
+		return 1;
+	};
+
+	let progress: Progress = {version: 1, passed: {}};
+	try {
+		progress = workshop.progress();
+	} catch (error) {
+		fail(error);
+		write('Your progress could not be read; starting from the first open step.');
+	}
+
+	const state = initialState(workshop.course, progress, {yes: options.yes});
+	write(theme.paint('title', 'rootcamp: lessons'));
+	state.outline.forEach((lesson, index) => {
+		const passed = lesson.steps.filter(step => stepStatus(state, `${lesson.id}/${step.id}`) === 'pass').length;
+		const here = index === state.lesson ? ' (you are here)' : '';
+		write(`  ${index + 1}. ${lesson.title}: ${passed} of ${lesson.steps.length} steps passed${here}`);
+	});
+
+	const ref: StepRef | undefined = refAt(state.outline, state);
+	const lesson = workshop.course.lessons[state.lesson];
+	const step = lesson?.steps[state.step];
+	if (!ref || !lesson || !step) {
+		write();
+		write('This course has no steps.');
+		return 0;
+	}
+
+	try {
+		const [variables] = await Promise.all([workshop.variables(), loadMarkdown()]);
+		const fill = (text: string) => fillKnownVariables(text, variables);
+		write();
+		write(theme.paint('heading', `Lesson ${state.lesson + 1} of ${state.outline.length}: ${lesson.title}`));
+		write(theme.paint('heading', `Step ${state.step + 1} of ${lesson.steps.length}: ${step.title} (${ref.lesson}/${ref.step})`));
+		write();
+		write(renderMarkdown(fill(step.prose), {width, color: options.color}));
+		write();
+
+		const commands = workshop.commandsFor(ref, variables);
+		// Unfolded: a log or a screen reader gets each command on one line, exactly as it runs.
+		writeLines(commandLines(commands, variables, width, {fold: false}));
+		write();
+		const report = await workshop.verifyStep(ref);
+		writeLines(checkLines(report, width, {words: true}));
+		if (report.status === 'fail') {
+			writeLines(hintLines(fill(step.hint), width));
+		}
+
+		if (!options.yes) {
+			return 0;
+		}
+
+		write();
+		return await runAndReport(workshop, ref, {...options, stdout, write, writeLines, fail, width, variables, where: commands[0] ? whereLabel(commands[0], variables) : 'host', hint: fill(step.hint)});
+	} catch (error) {
+		return fail(error);
+	}
+}
+
+type RunContext = PlainOptions & {
+	write: (text?: string) => void;
+	writeLines: (rows: Line[]) => void;
+	fail: (error: unknown) => number;
+	width: number;
+	variables: Variables;
+	where: string;
+	hint: string;
+};
+
+async function runAndReport(workshop: Workshop, ref: StepRef, context: RunContext): Promise<number> {
+	const {write, writeLines, width} = context;
+	const theme = createTheme(context.color);
+	const abort = new AbortController();
+	const stop = () => abort.abort();
+	context.signal?.addEventListener('abort', stop, {once: true});
+	const ownsSigint = !context.signal;
+	if (ownsSigint) {
+		process.on('SIGINT', stop);
+	}
+
+	let partial = '';
+	let lastProgress = 0;
+	const onEvent = (event: RunEvent) => {
+		switch (event.type) {
+			case 'start': {
+				for (const text of event.command.text.split('\n').filter(row => row.trim() !== '')) {
+					write(theme.paint('command', `$ ${text}`));
+				}
+
+				break;
+			}
+
+			case 'output': {
+				const pieces = (partial + event.chunk).split('\n');
+				partial = pieces.pop() ?? '';
+				for (const piece of pieces) {
+					// A carriage return redraws a terminal row; a log keeps only what was last drawn.
+					write(piece.split('\r').filter(Boolean).at(-1) ?? '');
+				}
+
+				break;
+			}
+
+			case 'progress': {
+				const now = Date.now();
+				const finished = event.total !== undefined && event.done >= event.total;
+				if (finished || now - lastProgress >= progressEveryMs) {
+					lastProgress = now;
+					write(theme.paint('muted', `progress: ${progressText(event)}`));
+				}
+
+				break;
+			}
+		}
+	};
+
+	try {
+		write(`Running ${ref.lesson}/${ref.step} on the ${context.where}…`);
+		const result = await workshop.runStep(ref, {signal: abort.signal, onEvent});
+		if (partial !== '') {
+			write(partial);
+		}
+
+		write();
+		if (result.cancelled) {
+			write(theme.paint('warn', 'Stopped.'));
+		} else {
+			write(result.exitCode === 0 ? theme.paint('pass', 'Finished (exit 0).') : theme.paint('fail', `Exited with ${result.exitCode}.`));
+		}
+
+		writeLines(changeLines(result.changes, width));
+		writeLines(checkLines(result.report, width, {words: true}));
+		if (result.report.status === 'fail') {
+			writeLines(hintLines(context.hint, width));
+		}
+
+		return result.cancelled || result.report.status === 'fail' ? 1 : 0;
+	} catch (error) {
+		return context.fail(error);
+	} finally {
+		if (ownsSigint) {
+			process.off('SIGINT', stop);
+		}
+
+		context.signal?.removeEventListener('abort', stop);
+	}
+}

@@ -1,0 +1,77 @@
+import {useEffect, type Dispatch} from 'react';
+import type {Status} from '../check/types.ts';
+import type {Change, Snapshot, StepRef, Workshop} from '../workshop/api.ts';
+import {errorMessage} from './errors.ts';
+import {stepKey, type Action} from './state.ts';
+
+/** How often an idle step is verified: a step done by hand turns green within about a second. */
+export const watchInterval = 700;
+
+/**
+ * An engine that can explain the difference between two snapshots. Not part of `Workshop` yet;
+ * when the engine offers it, steps done by hand get a "what changed" as well as runs.
+ */
+type DescribesChanges = {describeChanges?: (before: Snapshot, after: Snapshot) => Change[] | Promise<Change[]>};
+
+/**
+ * Watches the open step while it is idle: verifies it (and reads the setup for the diagram)
+ * every `intervalMs`, one round at a time, so work done in another terminal shows up by itself.
+ */
+export function useWatch(workshop: Workshop, ref: StepRef | undefined, active: boolean, dispatch: Dispatch<Action>, intervalMs = watchInterval): void {
+	const key = ref ? stepKey(ref) : undefined;
+	useEffect(() => {
+		if (!ref || !key || !active) {
+			return;
+		}
+
+		let stopped = false;
+		let timer: NodeJS.Timeout | undefined;
+		let previous: Status | undefined;
+		let before: Snapshot | undefined;
+		const describe = (workshop as Workshop & DescribesChanges).describeChanges?.bind(workshop);
+
+		const round = async () => {
+			try {
+				const [report, setup, snapshot] = await Promise.all([
+					workshop.verifyStep(ref),
+					workshop.setup(),
+					// The "before" of a hand-done step: how the host looked when the learner arrived.
+					describe && previous === undefined ? workshop.snapshot() : Promise.resolve(undefined),
+				]);
+				if (stopped) {
+					return;
+				}
+
+				before ??= snapshot;
+				dispatch({type: 'report', key, report, explicit: false});
+				dispatch({type: 'setup', setup});
+				if (describe && before && previous !== undefined && previous !== 'pass' && report.status === 'pass') {
+					const changes = await describe(before, await workshop.snapshot());
+					if (!stopped) {
+						dispatch({type: 'changes', key, changes});
+					}
+				}
+
+				previous = report.status;
+			} catch (error) {
+				if (!stopped) {
+					dispatch({type: 'error', message: errorMessage(error), source: 'watch'});
+				}
+			}
+
+			if (!stopped) {
+				timer = setTimeout(() => {
+					void round();
+				}, intervalMs);
+			}
+		};
+
+		void round();
+		return () => {
+			stopped = true;
+			clearTimeout(timer);
+		};
+	// The ref object is rebuilt each render; its key names the step.
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [workshop, key, active, intervalMs, dispatch]);
+}

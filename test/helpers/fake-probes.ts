@@ -1,0 +1,27 @@
+import type {Probes} from '../../src/host/probes.ts';
+
+/** A Probes object that answers from plain data: what a check's probe reads, without a real host. */
+export function fakeProbes(overrides: Partial<Probes> & {rootfs?: string} = {}): Probes {
+	const unused = (name: string) => async () => {
+		throw new Error(`fake probes: ${name} was not expected to be read`);
+	};
+
+	return {
+		rootfs: '/ubunturoot',
+		proc: '/proc',
+		container: async () => null,
+		containerMounts: async () => [],
+		hostMounts: async () => [],
+		hostLinks: async () => [],
+		containerLinks: async () => [],
+		fileFact: unused('fileFact'),
+		resolve: unused('resolve'),
+		text: unused('text'),
+		packages: async () => null,
+		aptLists: async () => 0,
+		tarball: async () => null,
+		resolver: async () => '10.0.0.1',
+		command: unused('command'),
+		...overrides,
+	};
+}
