@@ -45,7 +45,8 @@ export async function resolveInRoot(
 		fact = await lstat(here);
 		const last = pending.length === 0;
 		if (fact === null || (!last && fact.type !== 'dir' && fact.type !== 'symlink')) {
-			return {path: here, inside: posix.join('/', ...done, part, ...pending), fact: null};
+			const missing = posix.join('/', ...done, part, ...pending);
+			return {path: join(root, missing), inside: missing, fact: null};
 		}
 
 		if (fact.type === 'symlink' && (follow || !last)) {

@@ -7,7 +7,8 @@ export type TarballListing = {entries: string[]; size: number};
 
 /** The first path component of a tar member (`./bin/ls` → `bin`); empty for `./` itself. */
 export function topLevelEntry(member: string): string {
-	return member.replace(/^(?:\.?\/)+/, '').split('/')[0] ?? '';
+	const first = member.replace(/^(?:\.?\/)+/, '').split('/')[0] ?? '';
+	return first === '.' ? '' : first;
 }
 
 /** Lists a tar file's top-level entries with `tar -tf`, line by line so a huge listing is never held. */

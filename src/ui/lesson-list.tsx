@@ -5,7 +5,7 @@ import {LineList} from './line-list.tsx';
 /** The lesson list: titles, each lesson's progress, and where Enter resumes. */
 export function LessonList({view}: {view: LessonView}) {
 	return (
-		<Box flexDirection='column'>
+		<Box flexDirection='column' flexGrow={1}>
 			<LineList lines={view.banner}/>
 			<Box flexDirection='column' flexGrow={1} overflow='hidden'>
 				<LineList lines={view.lines}/>

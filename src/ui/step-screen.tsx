@@ -13,7 +13,7 @@ import type {StepView} from './step-view.ts';
 export function StepScreen({view, setup}: {view: StepView; setup: SetupState | undefined}) {
 	const main = (
 		<Box flexDirection='column' width={view.mainWidth} flexShrink={0}>
-			<Box flexDirection='column' height={view.proseHeight} flexShrink={0}>
+			<Box flexDirection='column' flexShrink={0}>
 				<LineList lines={view.prose}/>
 			</Box>
 			<LineList lines={[view.scrollBar]}/>
@@ -27,7 +27,7 @@ export function StepScreen({view, setup}: {view: StepView; setup: SetupState | u
 		</Box>
 	);
 	return (
-		<Box flexDirection='column'>
+		<Box flexDirection='column' flexGrow={1}>
 			<LineList lines={[view.header]}/>
 			<Box flexDirection='row' flexGrow={1} overflow='hidden'>
 				{main}

@@ -1,0 +1,107 @@
+// rootcamp's benchmark: ratios against baselines measured in this same run, never absolute
+// timings compared across machines. Needs root (it starts a real container on a scratch rootfs).
+//   verify      `rootcamp verify --json` as a whole process   vs  bare `node -e 0`     (target ≤ 3x)
+//   checks      every check of the four lessons, in-process   (absolute, target < 50 ms)
+//   unpack      rootcamp's copy/unpack step                     vs  plain `tar -xf`      (target ≤ 1.2x)
+//   first frame the app's first frame on a pseudo-terminal      vs  bare `node -e 0`     (target ≤ 2.5x)
+import {spawnSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {join, resolve} from 'node:path';
+import {performance} from 'node:perf_hooks';
+import {openWorkshop} from '../src/workshop/workshop.ts';
+import {reset} from '../src/workshop/reset.ts';
+
+const repo = resolve(import.meta.dirname, '..');
+const cli = join(repo, 'dist/cli.js');
+const runs = Number(process.env['BENCH_RUNS'] ?? 15);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const time = (action: () => void) => {
+	const start = performance.now();
+	action();
+	return performance.now() - start;
+};
+
+const timeAsync = async (action: () => Promise<unknown>) => {
+	const start = performance.now();
+	await action();
+	return performance.now() - start;
+};
+
+/** Runs two actions alternately, so drift on a busy machine hits both alike. */
+const compare = (baseline: () => void, subject: () => void) => {
+	const base: number[] = [];
+	const ours: number[] = [];
+	for (let index = 0; index < runs; index++) {
+		base.push(time(baseline));
+		ours.push(time(subject));
+	}
+
+	return {base: median(base), ours: median(ours)};
+};
+
+const line = (name: string, value: string, target: string, ok: boolean) =>
+	console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(34)} ${value.padEnd(34)} target ${target}`);
+
+if (process.getuid?.() !== 0) {
+	console.error('npm run bench needs root: it starts a real container (sudo npm run bench)');
+	process.exit(3);
+}
+
+const dir = mkdtempSync('/var/tmp/rootcamp-bench-');
+const env = {...process.env, XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache'), NO_COLOR: '1'};
+const paths = {state: join(dir, 'state/rootcamp'), cache: join(dir, 'cache/rootcamp'), run: join(dir, 'state/rootcamp/run')};
+const rootfs = join(dir, 'rootfs');
+const engine = await openWorkshop({rootfs, route: 'busybox', paths});
+try {
+	const solve = spawnSync(process.execPath, [cli, 'solve', '--yes', '--rootfs', rootfs], {env, encoding: 'utf8'});
+	if (solve.status !== 0) {
+		throw new Error(`solve failed:\n${solve.stdout}\n${solve.stderr}`);
+	}
+
+	const verify = compare(
+		() => spawnSync(process.execPath, ['-e', '0']),
+		() => spawnSync(process.execPath, [cli, 'verify', '--json', '--rootfs', rootfs], {env}),
+	);
+	const verifyRatio = verify.ours / verify.base;
+	line('verify --json vs node -e 0', `${verifyRatio.toFixed(2)}x (${verify.ours.toFixed(0)} / ${verify.base.toFixed(0)} ms)`, '≤ 3x', verifyRatio <= 3);
+
+	await engine.verify();
+	const checks: number[] = [];
+	for (let index = 0; index < runs; index++) {
+		checks.push(await timeAsync(() => engine.verify()));
+	}
+
+	const report = await engine.verify();
+	line('all checks, in-process', `${median(checks).toFixed(1)} ms (${report.summary.pass} pass, ${report.summary.fail} fail)`, '< 50 ms', median(checks) < 50);
+
+	// Stop the container (and drop the busybox tarball) before the unpack rounds delete the rootfs.
+	await reset(engine, false);
+
+	// The unpack step, as rootcamp runs it (the write-up's mkdir, cp, cd, tar -xvf, streamed and
+	// parsed for progress, with snapshots before and after) against plain tar -xf of the same tarball.
+	const tarball = join(paths.cache, 'ubuntu_root.tar');
+	const bulk = join(dir, 'bulk.tar');
+	// The busybox rootfs is tiny; unpack something the size of a real image instead.
+	spawnSync('sh', ['-c', `cd ${join(paths.cache, 'source-busybox')} && tar -cf ${bulk} bin boot dev etc home lib lib64 media mnt opt root run sbin srv usr var -C / usr/share/perl5 usr/lib/x86_64-linux-gnu/perl-base usr/share/zoneinfo`]);
+	mkdirSync(paths.cache, {recursive: true});
+	spawnSync('mv', [bulk, tarball]);
+	const scratch = join(dir, 'plain');
+	const unpackBase: number[] = [];
+	const unpackOurs: number[] = [];
+	for (let index = 0; index < Math.min(runs, 7); index++) {
+		rmSync(scratch, {recursive: true, force: true});
+		mkdirSync(scratch);
+		unpackBase.push(time(() => spawnSync('tar', ['-xf', tarball, '-C', scratch])));
+		// No container lives in the rootfs any more (stopped above), so removing it is safe.
+		rmSync(rootfs, {recursive: true, force: true});
+		unpackOurs.push(await timeAsync(() => engine.runStep({lesson: 'copy', step: 'unpack'})));
+	}
+
+	const unpackRatio = median(unpackOurs) / median(unpackBase);
+	line('unpack step vs tar -xf', `${unpackRatio.toFixed(2)}x (${median(unpackOurs).toFixed(0)} / ${median(unpackBase).toFixed(0)} ms)`, '≤ 1.2x', unpackRatio <= 1.2);
+} finally {
+	await reset(engine, true);
+	rmSync(dir, {recursive: true, force: true});
+}
