@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process';
 import {stat} from 'node:fs/promises';
 import {createInterface} from 'node:readline';
+import {readTarMembers} from './tar-headers.ts';
 
 /** The top-level entries of a tar file and its size on disk. */
 export type TarballListing = {entries: string[]; size: number};
@@ -11,7 +12,7 @@ export function topLevelEntry(member: string): string {
 	return first === '.' ? '' : first;
 }
 
-/** Lists a tar file's top-level entries with `tar -tf`, line by line so a huge listing is never held. */
+/** Lists a tar file's top-level entries: headers read directly, or `tar -tf` for a compressed one. */
 export async function listTarball(path: string): Promise<TarballListing | null> {
 	let size;
 	try {
@@ -34,6 +35,18 @@ export async function listTarball(path: string): Promise<TarballListing | null> 
 }
 
 async function topLevelEntries(path: string): Promise<string[]> {
+	const entries = new Set<string>();
+	const plain = readTarMembers(path, member => {
+		const entry = topLevelEntry(member);
+		if (entry !== '') {
+			entries.add(entry);
+		}
+	});
+	return plain ? [...entries].sort() : listWithTar(path);
+}
+
+/** `tar -tf`, for what is not a plain tar (a compressed tarball). */
+async function listWithTar(path: string): Promise<string[]> {
 	const child = spawn('tar', ['-tf', path], {stdio: ['ignore', 'pipe', 'pipe']});
 	const entries = new Set<string>();
 	let stderr = '';

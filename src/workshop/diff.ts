@@ -117,7 +117,7 @@ function linkChanges(before: Snapshot, after: Snapshot): Change[] {
 	const same = sameContainer(before.container, after.container);
 	const afterPid = after.container?.pid;
 	const beforePid = before.container?.pid;
-	const names = new Set([...afterHost.keys(), ...afterCont.keys(), ...beforeHost.keys(), ...beforeCont.keys()]);
+	const names = new Set([...beforeHost.keys(), ...afterHost.keys(), ...beforeCont.keys(), ...afterCont.keys()]);
 	const changes: Change[] = [];
 	for (const name of names) {
 		const [bh, ah, bc, ac] = [beforeHost.get(name), afterHost.get(name), beforeCont.get(name), afterCont.get(name)];

@@ -15,36 +15,35 @@ const isJournal = (value: unknown): value is {entries: JournalEntry[]} =>
 
 const same = (a: JournalEntry, b: JournalEntry) => JSON.stringify(a) === JSON.stringify(b);
 
-/** The journal of created resources, saved atomically next to progress. */
+/**
+ * The journal of created resources, saved atomically next to progress. Read afresh on every
+ * use: the app and a `rootcamp solve` in another terminal may both add to it.
+ */
 export class Journal {
 	readonly path: string;
 	readonly warning?: string;
-	#entries: JournalEntry[];
 
 	constructor(stateDir: string) {
 		this.path = join(stateDir, 'journal.json');
-		const read = readJsonOrSetAside(this.path, isJournal);
-		this.#entries = read.value?.entries ?? [];
-		this.warning = read.warning;
+		this.warning = readJsonOrSetAside(this.path, isJournal).warning;
 	}
 
 	entries(): readonly JournalEntry[] {
-		return this.#entries;
+		return readJsonOrSetAside(this.path, isJournal).value?.entries ?? [];
 	}
 
 	add(entry: JournalEntry) {
-		if (!this.#entries.some(other => same(other, entry))) {
-			this.#entries = [...this.#entries, entry];
-			this.#save();
+		const entries = this.entries();
+		if (!entries.some(other => same(other, entry))) {
+			this.#save([...entries, entry]);
 		}
 	}
 
 	remove(entry: JournalEntry) {
-		this.#entries = this.#entries.filter(other => !same(other, entry));
-		this.#save();
+		this.#save(this.entries().filter(other => !same(other, entry)));
 	}
 
-	#save() {
-		writeJsonAtomic(this.path, {entries: this.#entries});
+	#save(entries: readonly JournalEntry[]) {
+		writeJsonAtomic(this.path, {entries});
 	}
 }

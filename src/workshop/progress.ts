@@ -30,8 +30,14 @@ export class ProgressStore {
 		return this.#progress;
 	}
 
+	/** Re-reads the file: another rootcamp (a `solve` in a second terminal) may have moved on. */
+	reload(): Progress {
+		this.#progress = readJsonOrSetAside(this.path, isProgress).value ?? this.#progress;
+		return this.#progress;
+	}
+
 	update(change: (progress: Progress) => Progress) {
-		this.#progress = change(this.#progress);
+		this.#progress = change(this.reload());
 		writeJsonAtomic(this.path, this.#progress);
 	}
 

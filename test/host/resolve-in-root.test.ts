@@ -21,7 +21,7 @@ const layout = {
 } as const;
 
 const resolves = test.macro({
-	async exec(t, inside: string, follow: boolean, expected: {inside: string; type?: FileFact['type']; loop?: boolean}) {
+	async exec(t, inside: string, follow: boolean, expected: {inside: string; type?: FileFact['type'] | null; loop?: boolean}) {
 		const root = await makeTree(t, layout);
 		const result = await resolveInRoot(root, inside, {follow, lstat: fileFact});
 		t.is(result.inside, expected.inside);

@@ -139,7 +139,8 @@ function matchProblem(check: CheckSpec, data: FileData): string | undefined {
 	const lines = data.text.split('\n');
 	const stub = stubProblem(data, lines);
 	if (match !== undefined && !lines.some(line => new RegExp(match).test(line))) {
-		return stub ?? `no line of ${data.path} matches /${match}/ (${data.text.trim() === '' ? 'the file is empty' : `it says: ${summarizeText(data.text)}`})`;
+		const write = posix.basename(data.path) === 'resolv.conf' ? `: ${where(data)}, ${writeResolver(data)}` : '';
+		return stub ?? `no line of ${data.path} matches /${match}/ (${data.text.trim() === '' ? 'the file is empty' : `it says: ${summarizeText(data.text)}`})${write}`;
 	}
 
 	if (notMatch !== undefined) {
@@ -163,8 +164,7 @@ function stubProblem(data: FileData, lines: string[]): string | undefined {
 		return undefined;
 	}
 
-	const upstream = data.resolver ?? 'the host\'s upstream DNS server';
-	return `${data.path} names nameserver ${stub}, a loopback stub (systemd-resolved on the host) that nothing in the container can reach: write the host's real resolver instead ${where(data)}: echo "nameserver ${upstream}" > ${data.inside}`;
+	return `${data.path} names nameserver ${stub}, a loopback stub (systemd-resolved on the host) that nothing in the container can reach: ${where(data)}, write the host's real resolver instead: ${writeResolver(data)}`;
 }
 
 function symlinkProblem(data: FileData): string {
@@ -187,7 +187,11 @@ function replaceHint(data: FileData): string {
 		return '';
 	}
 
-	return ` ${where(data)}: rm ${data.inside}; echo "nameserver ${data.resolver ?? '<host resolver>'}" > ${data.inside}`;
+	return ` — ${where(data)}: rm ${data.inside}; ${writeResolver(data)}`;
+}
+
+function writeResolver(data: FileData): string {
+	return `echo "nameserver ${data.resolver ?? '<the host\'s upstream DNS server>'}" > ${data.inside}`;
 }
 
 function modeProblem(data: FileData, actual: string, wanted: string): string {

@@ -73,12 +73,16 @@ export function judge(check: CheckSpec, data: LinkData): CheckResult {
 			return pass(check, `${name} is not ${place}`, details);
 		}
 
-		const shared = side === 'host' && sharesNet ? ` (the container shares the host's network namespace, so it cannot take ${name}: start it with unshare --net)` : '';
-		return fail(check, `${name} is still ${place}${shared}: ${side === 'host' ? `move it with ip link set ${name} netns ${container?.pid ?? 'PID'}, or delete it with ip link del ${name}` : `delete it with ip link del ${name}`}`, details);
+		if (side === 'host' && sharesNet) {
+			return fail(check, `${name} is still on the host: the container shares the host's network namespace, so there is nowhere to move it — exit the container's shell and start it again with unshare --net`, details);
+		}
+
+		const remedy = side === 'host' ? `move it with ip link set ${name} netns ${container?.pid ?? 'PID'}, or delete it with ip link del ${name}` : `delete it with ip link del ${name}`;
+		return fail(check, `${name} is still ${place}: ${remedy}`, details);
 	}
 
 	if (side === 'container' && sharesNet) {
-		return fail(check, `this shell shares the host's network namespace, so ${name} cannot be ${place} apart from the host: exit it and start it with unshare --net --fork --pid --mount-proc chroot …`, {expected, actual: `pid ${container.pid} has no network namespace of its own`});
+		return fail(check, `this shell shares the host's network namespace, so the container has no network of its own to hold ${name}: exit it and start it with unshare --net --fork --pid --mount-proc chroot ${container.root} /bin/bash`, {expected, actual: `pid ${container.pid} has no network namespace of its own`});
 	}
 
 	if (link === undefined) {
@@ -102,7 +106,7 @@ export function judge(check: CheckSpec, data: LinkData): CheckResult {
 	const run = side === 'host' ? '' : ` (from the host: nsenter --net=/proc/${container!.pid}/ns/net ip link set ${name} up)`;
 	if (flag(check, 'up') && !link.up) {
 		// Moving a link into another namespace sets it down, even if it was up before the move.
-		const moved = side === 'container' ? ' — moving it into the namespace set it down' : '';
+		const moved = side === 'container' ? ' (moving a link into another namespace sets it down)' : '';
 		return fail(check, `${name} is DOWN${moved}: set it up with ip link set ${name} up${run}`, details);
 	}
 

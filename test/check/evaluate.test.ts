@@ -1,0 +1,45 @@
+import test from 'ava';
+import {evaluateCheck, kinds, validateCheck} from '../../src/check/evaluate.ts';
+import {checkKinds, type CheckSpec} from '../../src/lesson/types.ts';
+import {checkLine} from '../helpers/check-line.ts';
+import {fakeProbes} from '../helpers/fake-probes.ts';
+
+test('every check kind has its module', t => {
+	t.deepEqual(Object.keys(kinds).sort(), [...checkKinds].sort());
+});
+
+test('an unknown kind', t => {
+	const spec = {...checkLine('x'), kind: 'socket'} as unknown as CheckSpec;
+	t.regex(validateCheck(spec) ?? '', /unknown check kind `socket` \(known: tarball, file, container/);
+});
+
+test('a valid line', t => {
+	t.is(validateCheck(checkLine('container own=pid,mnt')), undefined);
+});
+
+test('an invalid line fails with the reason, without probing', async t => {
+	const result = await evaluateCheck(checkLine('link vethCont'), fakeProbes());
+	t.like(result, {status: 'fail', check: 'link vethCont'});
+	t.regex(result.message, /this check line is invalid: `link` needs in=host or in=container/);
+});
+
+test('a probe that throws is a failed check, not a crash', async t => {
+	const result = await evaluateCheck(checkLine('link vethHost in=host up'), fakeProbes({
+		hostLinks: async () => {
+			throw new Error('`ip` was not found: install iproute2');
+		},
+	}));
+	t.like(result, {status: 'fail', message: 'could not check: `ip` was not found: install iproute2'});
+});
+
+test('checks needing a container skip without one; container itself fails', async t => {
+	const probes = fakeProbes();
+	const statuses = await Promise.all([
+		'container own=pid,mnt',
+		'mount container /proc type=proc',
+		'link vethCont in=container',
+		'link vethCont in=container absent',
+		'command container "ip a"',
+	].map(async line => (await evaluateCheck(checkLine(line), probes)).status));
+	t.deepEqual(statuses, ['fail', 'skip', 'skip', 'skip', 'skip']);
+});

@@ -1,0 +1,122 @@
+import {readFileSync} from 'node:fs';
+import test from 'ava';
+import {judge, probe, validate, type LinkData} from '../../src/check/kinds/link.ts';
+import type {CheckResult} from '../../src/check/types.ts';
+import {parseIpJson} from '../../src/host/links.ts';
+import type {ContainerInfo, Link} from '../../src/host/types.ts';
+import {checkLine} from '../helpers/check-line.ts';
+import {fakeProbes} from '../helpers/fake-probes.ts';
+import {validates} from '../helpers/validate-macro.ts';
+
+const ip = (name: string) => parseIpJson(readFileSync(new URL(`../fixtures/ip/${name}.json`, import.meta.url), 'utf8'));
+/** Before the move: both ends on the host. */
+const hostVeth = ip('host-veth');
+/** After `ip link set vethCont netns 24915`. */
+const hostMoved = ip('host-moved');
+const containerMoved = ip('container-moved');
+const containerFresh = containerMoved.filter(link => link.name === 'lo');
+
+const withNet: ContainerInfo = {pid: 24_915, root: '/ubunturoot', own: ['pid', 'mnt', 'net'], command: '/bin/bash', startTime: 1};
+const withoutNet: ContainerInfo = {...withNet, own: ['pid', 'mnt']};
+
+type Sides = {container: ContainerInfo | null; host: Link[]; inside: Link[]};
+
+const judges = test.macro({
+	exec(t, line: string, {container, host, inside}: Sides, expected: Partial<CheckResult> & {message?: RegExp}) {
+		const check = checkLine(line);
+		const side = check.options.in === 'container' ? 'container' : 'host';
+		const data: LinkData = side === 'host'
+			? {side, container, links: host, ...(container?.own.includes('net') ? {otherLinks: inside} : {})}
+			: {side, container, links: container === null ? [] : (container.own.includes('net') ? inside : host), otherLinks: host};
+		const result = judge(check, data);
+		t.log(result.message);
+		const {message, ...rest} = expected;
+		t.like(result, rest);
+		if (message !== undefined) {
+			t.regex(result.message, message);
+		}
+	},
+	title: (given, line: string) => `${given}: ${line}`,
+});
+
+const moved: Sides = {container: withNet, host: hostMoved, inside: containerMoved};
+const notMoved: Sides = {container: withNet, host: hostVeth, inside: containerFresh};
+
+test('moved into the container', judges, 'link vethCont in=container kind=veth peer=vethHost', moved, {status: 'pass'});
+test('moved, but DOWN after the move', judges, 'link vethCont in=container up', moved, {
+	status: 'fail',
+	actual: 'veth, peer in another namespace, DOWN',
+	message: /^vethCont is DOWN \(moving a link into another namespace sets it down\): set it up with ip link set vethCont up \(from the host: nsenter --net=\/proc\/24915\/ns\/net ip link set vethCont up\)$/,
+});
+test('moved to the wrong PID (netns 1)', judges, 'link vethCont in=container kind=veth', notMoved, {
+	status: 'fail',
+	actual: 'no vethCont in the container\'s network namespace',
+	message: /^vethCont is still on the host, not in the container: it was probably moved to the wrong PID .*`echo \$\$` says 1.*netns 1.*The container's shell is pid 24915 on the host: run ip link set vethCont netns 24915$/,
+});
+test('a container without its own network namespace', judges, 'link vethCont in=container', {container: withoutNet, host: hostVeth, inside: []}, {
+	status: 'fail',
+	actual: 'pid 24915 has no network namespace of its own',
+	message: /^this shell shares the host's network namespace, .*start it with unshare --net --fork --pid --mount-proc chroot \/ubunturoot \/bin\/bash$/,
+});
+test('no container: skip', judges, 'link vethCont in=container', {container: null, host: hostVeth, inside: []}, {status: 'skip', message: /^no container is running: start it with the enter\/chroot step$/});
+test('no container: skip absent too', judges, 'link vethCont in=container absent', {container: null, host: hostVeth, inside: []}, {status: 'skip'});
+test('the host end after the move: peer verified by index', judges, 'link vethHost in=host kind=veth peer=vethCont up', moved, {status: 'pass'});
+test('the host end before the move: peer by name', judges, 'link vethHost in=host kind=veth peer=vethCont', notMoved, {status: 'pass'});
+test('the host end still DOWN', judges, 'link vethHost in=host up', notMoved, {status: 'fail', message: /^vethHost is DOWN: set it up with ip link set vethHost up$/});
+test('DOWN wanted', judges, 'link vethHost in=host down', notMoved, {status: 'pass'});
+test('DOWN wanted but UP', judges, 'link vethCont in=host down', notMoved, {status: 'fail', message: /is UP/});
+test('the peer is in some other namespace', judges, 'link vethHost in=host peer=vethCont', {container: withNet, host: hostMoved, inside: containerFresh}, {status: 'fail', message: /peer is in another network namespace, but not the container's as vethCont/});
+test('the wrong peer', judges, 'link vethCont in=host peer=vethX', notMoved, {status: 'fail', message: /vethCont's peer is vethHost, not vethX/});
+test('left the host', judges, 'link vethCont in=host absent', moved, {status: 'pass'});
+test('still on the host', judges, 'link vethCont in=host absent', notMoved, {status: 'fail', message: /^vethCont is still on the host: move it with ip link set vethCont netns 24915/});
+test('still on the host, container shares the netns', judges, 'link vethCont in=host absent', {container: withoutNet, host: hostVeth, inside: []}, {status: 'fail', message: /^vethCont is still on the host: the container shares the host's network namespace, so there is nowhere to move it — exit the container's shell and start it again with unshare --net$/});
+test('looked for on the host, found in the container', judges, 'link vethCont in=host', moved, {status: 'fail', message: /it is in the container's network namespace \(pid 24915\)/});
+test('not created yet', judges, 'link vethCont in=host kind=veth peer=vethHost', {container: null, host: hostVeth.filter(link => !link.name.startsWith('veth')), inside: []}, {
+	status: 'fail',
+	message: /^there is no interface vethCont on the host: create it with ip link add vethCont type veth peer name vethHost$/,
+});
+test('not a veth', judges, 'link eth0 in=host kind=veth', notMoved, {status: 'fail', message: /eth0 is a plain device, not a veth/});
+test('if-present: not there is fine', judges, 'link vethX in=host if-present up', notMoved, {status: 'pass'});
+test('if-present: there and checked', judges, 'link vethHost in=host if-present up', notMoved, {status: 'fail'});
+
+test('probe: in=container reads both sides', async t => {
+	const data = await probe(checkLine('link vethCont in=container'), fakeProbes({
+		container: async () => withNet,
+		hostLinks: async () => hostMoved,
+		containerLinks: async () => containerMoved,
+	}));
+	t.deepEqual(data, {side: 'container', container: withNet, links: containerMoved, otherLinks: hostMoved});
+});
+
+test('probe: in=container without a container reads nothing', async t => {
+	const fail = async (): Promise<Link[]> => {
+		throw new Error('should not be read');
+	};
+
+	t.deepEqual(await probe(checkLine('link vethCont in=container'), fakeProbes({hostLinks: fail, containerLinks: fail})), {side: 'container', container: null, links: []});
+});
+
+test('probe: in=host skips the container side when it shares the netns', async t => {
+	const data = await probe(checkLine('link vethCont in=host'), fakeProbes({
+		container: async () => withoutNet,
+		hostLinks: async () => hostVeth,
+		containerLinks: async () => {
+			throw new Error('should not be read');
+		},
+	}));
+	t.deepEqual(data, {side: 'host', container: withoutNet, links: hostVeth});
+});
+
+const invalid = validates(validate);
+test(invalid, 'link vethCont in=container kind=veth peer=vethHost up', undefined);
+test(invalid, 'link vethCont in=host absent', undefined);
+test(invalid, 'link vethCont in=host if-present down', undefined);
+test(invalid, 'link', /needs an interface name/);
+test(invalid, 'link vethCont', /needs in=host or in=container/);
+test(invalid, 'link vethCont in=guest', /`in=guest` must be host or container/);
+test(invalid, 'link vethCont in=host up down', /`up` and `down` cannot be combined/);
+test(invalid, 'link vethCont in=host absent if-present', /`absent` and `if-present` cannot be combined/);
+test(invalid, 'link vethCont in=host absent kind=veth', /`absent` and `kind` cannot be combined/);
+test(invalid, 'link averyveryverylongname in=host', /longer than 15 characters/);
+test(invalid, 'link vethCont in=host speed=10', /unknown option `speed`/);
+test(invalid, 'link a b in=host', /takes one interface name/);
