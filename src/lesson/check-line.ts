@@ -3,12 +3,25 @@ import {checkKinds, type CheckKind, type CheckSpec} from './types.ts';
 /** Bare words that are flags (`word=true`), not positional arguments. */
 const flagWords = new Set(['absent', 'up', 'down', 'if-present']);
 
+/** A word of a check line; `key` is set when it was written `key=value` with the key unquoted. */
+type Word = {text: string; key?: string};
+
 /** Splits a check line into words; double quotes group, `\"` escapes a quote, other backslashes stay (regexes). */
-export const splitWords = (line: string): string[] | {error: string} => {
-	const words: string[] = [];
+export const splitWords = (line: string): Word[] | {error: string} => {
+	const words: Word[] = [];
 	let word = '';
+	let key: string | undefined;
 	let inWord = false;
 	let quoted = false;
+	let sawQuote = false;
+	const finish = () => {
+		words.push(key === undefined ? {text: word} : {text: word.slice(key.length + 1), key});
+		word = '';
+		key = undefined;
+		inWord = false;
+		sawQuote = false;
+	};
+
 	for (let index = 0; index < line.length; index++) {
 		const char = line[index]!;
 		if (quoted) {
@@ -22,15 +35,17 @@ export const splitWords = (line: string): string[] | {error: string} => {
 			}
 		} else if (char === '"') {
 			quoted = true;
+			sawQuote = true;
 			inWord = true;
 		} else if (/\s/.test(char)) {
 			if (inWord) {
-				words.push(word);
+				finish();
+			}
+		} else {
+			if (char === '=' && key === undefined && !sawQuote && word.length > 0) {
+				key = word;
 			}
 
-			word = '';
-			inWord = false;
-		} else {
 			word += char;
 			inWord = true;
 		}
@@ -41,7 +56,7 @@ export const splitWords = (line: string): string[] | {error: string} => {
 	}
 
 	if (inWord) {
-		words.push(word);
+		finish();
 	}
 
 	return words;
@@ -56,7 +71,8 @@ export const parseCheckLine = (source: string, line: number): CheckSpec | {error
 		return words;
 	}
 
-	const [kind, ...rest] = words;
+	const [first, ...rest] = words;
+	const kind = first?.text;
 	if (kind === undefined) {
 		return {error: 'empty check line'};
 	}
@@ -68,13 +84,12 @@ export const parseCheckLine = (source: string, line: number): CheckSpec | {error
 	const args: string[] = [];
 	const options: Record<string, string> = {};
 	for (const word of rest) {
-		const equals = word.indexOf('=');
-		if (equals > 0 && !word.includes(' ')) {
-			options[word.slice(0, equals)] = word.slice(equals + 1);
-		} else if (flagWords.has(word)) {
-			options[word] = 'true';
+		if (word.key !== undefined) {
+			options[word.key] = word.text;
+		} else if (flagWords.has(word.text)) {
+			options[word.text] = 'true';
 		} else {
-			args.push(word);
+			args.push(word.text);
 		}
 	}
 

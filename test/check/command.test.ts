@@ -1,11 +1,11 @@
 import test from 'ava';
 import {evaluateCheck} from '../../src/check/evaluate.ts';
 import {judge, probe, validate, type CommandData} from '../../src/check/kinds/command.ts';
-import type {CheckResult} from '../../src/check/types.ts';
 import type {CommandOutcome} from '../../src/host/command.ts';
 import {createProbes} from '../../src/host/probes.ts';
 import type {ContainerInfo} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
+import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 import {validates} from '../helpers/validate-macro.ts';
 
@@ -13,13 +13,9 @@ const shell: ContainerInfo = {pid: 24_915, root: '/ubunturoot', own: ['pid', 'mn
 const ran = (exitCode: number, stdout = '', stderr = ''): CommandOutcome => ({exitCode, stdout, stderr, timedOut: false});
 
 const judges = test.macro({
-	exec(t, line: string, data: CommandData, expected: Partial<CheckResult> & {message?: RegExp}) {
+	exec(t, line: string, data: CommandData, expected: Expected) {
 		const result = judge(checkLine(line), data);
-		const {message, ...rest} = expected;
-		t.like(result, rest);
-		if (message !== undefined) {
-			t.regex(result.message, message);
-		}
+		expectResult(t, result, expected);
 	},
 	title: (given, line: string) => `${given}: ${line}`,
 });

@@ -1,22 +1,18 @@
 import test from 'ava';
 import {judge, probe, validate, type ContainerData} from '../../src/check/kinds/container.ts';
-import type {CheckResult} from '../../src/check/types.ts';
 import type {ContainerInfo} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
+import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {validates} from '../helpers/validate-macro.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 
 const shell = (own: ContainerInfo['own']): ContainerInfo => ({pid: 24_915, parentPid: 24_914, root: '/ubunturoot', own, command: '/bin/bash', startTime: 5001});
 
 const judges = test.macro({
-	exec(t, line: string, container: ContainerInfo | null, expected: Partial<CheckResult> & {message?: RegExp}) {
+	exec(t, line: string, container: ContainerInfo | null, expected: Expected) {
 		const data: ContainerData = {rootfs: '/ubunturoot', container};
 		const result = judge(checkLine(line), data);
-		const {message, ...rest} = expected;
-		t.like(result, {...rest, check: line});
-		if (message !== undefined) {
-			t.regex(result.message, message);
-		}
+		expectResult(t, result, {...expected, check: line});
 	},
 	title: (given, line: string) => `${given}: ${line}`,
 });

@@ -9,7 +9,7 @@ test('every check kind has its module', t => {
 });
 
 test('an unknown kind', t => {
-	const spec = {...checkLine('x'), kind: 'socket'} as unknown as CheckSpec;
+	const spec = {...checkLine('file /x'), kind: 'socket'} as unknown as CheckSpec;
 	t.regex(validateCheck(spec) ?? '', /unknown check kind `socket` \(known: tarball, file, container/);
 });
 

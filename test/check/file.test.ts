@@ -5,18 +5,15 @@ import {judge, validate} from '../../src/check/kinds/file.ts';
 import type {CheckResult} from '../../src/check/types.ts';
 import {createProbes} from '../../src/host/probes.ts';
 import {checkLine} from '../helpers/check-line.ts';
+import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {validates} from '../helpers/validate-macro.ts';
 import {makeTree, type Entry} from '../helpers/tree.ts';
 
 /** Builds a rootfs from `entries`, evaluates `line` (ROOT stands for it) and compares the result. */
 const evaluates = test.macro({
-	async exec(t, entries: Record<string, Entry>, line: string, expected: Partial<CheckResult> & {message?: RegExp}) {
+	async exec(t, entries: Record<string, Entry>, line: string, expected: Expected) {
 		const result = await evaluateIn(t, entries, line);
-		const {message, ...rest} = expected;
-		t.like(result, rest);
-		if (message !== undefined) {
-			t.regex(result.message, message);
-		}
+		expectResult(t, result, expected);
 	},
 	title: (given, _entries, line: string) => `${given}: ${line}`,
 });
@@ -26,7 +23,6 @@ async function evaluateIn(t: ExecutionContext, entries: Record<string, Entry>, l
 	// The resolver is the host's: pin it so messages do not depend on the machine running the tests.
 	const probes = {...createProbes({rootfs: root}), resolver: async () => '192.0.2.53'};
 	const result = await evaluateCheck(checkLine(line.replaceAll('ROOT', root)), probes);
-	t.log(result.message);
 	return {...result, message: result.message.replaceAll(root, 'ROOT'), actual: result.actual?.replaceAll(root, 'ROOT')};
 }
 

@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
 import {judge, probe, validate, type LinkData} from '../../src/check/kinds/link.ts';
-import type {CheckResult} from '../../src/check/types.ts';
 import {parseIpJson} from '../../src/host/links.ts';
 import type {ContainerInfo, Link} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
+import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 import {validates} from '../helpers/validate-macro.ts';
 
@@ -22,19 +22,14 @@ const withoutNet: ContainerInfo = {...withNet, own: ['pid', 'mnt']};
 type Sides = {container: ContainerInfo | null; host: Link[]; inside: Link[]};
 
 const judges = test.macro({
-	exec(t, line: string, {container, host, inside}: Sides, expected: Partial<CheckResult> & {message?: RegExp}) {
+	exec(t, line: string, {container, host, inside}: Sides, expected: Expected) {
 		const check = checkLine(line);
 		const side = check.options.in === 'container' ? 'container' : 'host';
 		const data: LinkData = side === 'host'
 			? {side, container, links: host, ...(container?.own.includes('net') ? {otherLinks: inside} : {})}
 			: {side, container, links: container === null ? [] : (container.own.includes('net') ? inside : host), otherLinks: host};
 		const result = judge(check, data);
-		t.log(result.message);
-		const {message, ...rest} = expected;
-		t.like(result, rest);
-		if (message !== undefined) {
-			t.regex(result.message, message);
-		}
+		expectResult(t, result, expected);
 	},
 	title: (given, line: string) => `${given}: ${line}`,
 });

@@ -1,9 +1,9 @@
 import test from 'ava';
 import {judge, probe, validate} from '../../src/check/kinds/mount.ts';
 import {noContainerMessage} from '../../src/check/result.ts';
-import type {CheckResult} from '../../src/check/types.ts';
 import type {ContainerInfo, Mount} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
+import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 import {validates} from '../helpers/validate-macro.ts';
 
@@ -12,15 +12,11 @@ const mount = (target: string, fstype: string): Mount => ({id: 1, parent: 0, tar
 const proc = mount('/proc', 'proc');
 
 const judges = test.macro({
-	exec(t, line: string, container: ContainerInfo | null, mounts: Mount[], expected: Partial<CheckResult> & {message?: RegExp}) {
+	exec(t, line: string, container: ContainerInfo | null, mounts: Mount[], expected: Expected) {
 		const check = checkLine(line);
 		const side = check.args[0] === 'host' ? 'host' : 'container';
 		const result = judge(check, {side, target: check.args[1]!.replace(/(.)\/$/, '$1'), container: side === 'host' ? null : container, mounts});
-		const {message, ...rest} = expected;
-		t.like(result, rest);
-		if (message !== undefined) {
-			t.regex(result.message, message);
-		}
+		expectResult(t, result, expected);
 	},
 	title: (given, line: string) => `${given}: ${line}`,
 });

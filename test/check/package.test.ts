@@ -1,18 +1,14 @@
 import test from 'ava';
 import {judge, probe, validate, type PackageData} from '../../src/check/kinds/package.ts';
-import type {CheckResult} from '../../src/check/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
+import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 import {validates} from '../helpers/validate-macro.ts';
 
 const judges = test.macro({
-	exec(t, line: string, data: Omit<PackageData, 'rootfs'>, expected: Partial<CheckResult> & {message?: RegExp}) {
+	exec(t, line: string, data: Omit<PackageData, 'rootfs'>, expected: Expected) {
 		const result = judge(checkLine(line), {rootfs: '/ubunturoot', ...data});
-		const {message, ...rest} = expected;
-		t.like(result, rest);
-		if (message !== undefined) {
-			t.regex(result.message, message);
-		}
+		expectResult(t, result, expected);
 	},
 	title: (given, line: string) => `${given}: ${line}`,
 });

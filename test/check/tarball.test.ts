@@ -1,21 +1,17 @@
 import test from 'ava';
 import {evaluateCheck} from '../../src/check/evaluate.ts';
 import {judge, validate, type TarballData} from '../../src/check/kinds/tarball.ts';
-import type {CheckResult} from '../../src/check/types.ts';
 import {createProbes} from '../../src/host/probes.ts';
 import {checkLine} from '../helpers/check-line.ts';
+import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {validates} from '../helpers/validate-macro.ts';
 
 const line = 'tarball /root/ubuntu_root.tar has=bin,etc,usr lacks=proc,sys,tmp';
 
 const judges = test.macro({
-	exec(t, data: Omit<TarballData, 'path'>, expected: Partial<CheckResult> & {message?: RegExp}) {
+	exec(t, data: Omit<TarballData, 'path'>, expected: Expected) {
 		const result = judge(checkLine(line), {path: '/root/ubuntu_root.tar', ...data});
-		const {message, ...rest} = expected;
-		t.like(result, rest);
-		if (message !== undefined) {
-			t.regex(result.message, message);
-		}
+		expectResult(t, result, expected);
 	},
 	title: given => `${given}`,
 });

@@ -32,6 +32,9 @@ async function cannotRun(): Promise<string | undefined> {
 }
 
 const reason = await cannotRun();
+if (reason !== undefined && !process.env.CI) {
+	console.warn(`links.privileged: skipped: ${reason}`);
+}
 const suffix = process.pid % 10_000;
 
 /** Registers the privileged test, or says why it cannot run: skipped locally, failed under CI. */
@@ -43,7 +46,6 @@ function privileged(title: string, body: (t: ExecutionContext) => Promise<void>)
 			t.fail(`CI must run privileged tests, but ${reason}`);
 		});
 	} else {
-		console.warn(`links.privileged: skipped: ${reason}`);
 		test.skip(`${title} (skipped: ${reason})`, () => undefined);
 	}
 }
