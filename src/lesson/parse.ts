@@ -154,14 +154,16 @@ export const parseLesson = (text: string, file: string, order = 0): Parsed => {
 };
 
 const parseCommandBlock = (info: string[], text: string, line: number, error: (line: number, message: string) => void): CommandBlock => {
-	const block: CommandBlock = {where: info[1] as CommandBlock['where'], text: text.trimEnd(), startsContainer: false, line};
+	const block: CommandBlock = {where: info[1] as CommandBlock['where'], text: text.trimEnd(), startsContainer: false, inShell: false, line};
 	for (const word of info.slice(2)) {
 		if (word === 'starts-container') {
 			block.startsContainer = true;
+		} else if (word === 'in-shell' && block.where === 'container') {
+			block.inShell = true;
 		} else if (word.startsWith('route=') && routes.includes(word.slice(6) as Route)) {
 			block.route = word.slice(6) as Route;
 		} else {
-			error(line, `unknown word "${word}" on a command block (known: starts-container, route=${routes.join('|')})`);
+			error(line, `unknown word "${word}" on a command block (known: starts-container, in-shell for container blocks, route=${routes.join('|')})`);
 		}
 	}
 

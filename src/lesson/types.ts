@@ -13,6 +13,11 @@ export type CommandBlock = {
 	route?: Route;
 	/** The command starts the container's shell: the runner keeps it alive instead of waiting. */
 	startsContainer: boolean;
+	/**
+	 * The command must change the container's shell itself (`export PATH=…`, `exec unshare …`):
+	 * it is typed into that shell, not run beside it through nsenter.
+	 */
+	inShell: boolean;
 	line: number;
 };
 

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {readFileSync, unlinkSync} from 'node:fs';
+import {closeSync, constants, openSync, readFileSync, rmSync, statSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import {runProcess} from './process.ts';
 
@@ -7,8 +7,10 @@ import {runProcess} from './process.ts';
 export type StartedContainer = {
 	/** PID of the `unshare` process (the launcher `sh` execs into it). */
 	launcherPid: number;
-	/** Where the shell's own output goes, for the message when it fails to start. */
+	/** Where the shell's own output goes: the message when it fails to start, and what typed commands print. */
 	log: string;
+	/** The FIFO the shell reads its input from: rootcamp types `in-shell` commands into it. */
+	stdin: string;
 };
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -17,7 +19,8 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
  * Starts the write-up's exact `unshare … chroot ROOTFS /bin/bash` in a session of its own.
  * Its stdin is a FIFO opened read-write by its own redirection: the shell waits on it forever
  * and never reads end-of-file, so it stays alive after rootcamp exits, like a learner's shell
- * in another terminal. The FIFO's name is removed at once; the open descriptor is all it needs.
+ * in another terminal. rootcamp types into that FIFO the few commands that must change the shell
+ * itself (`export PATH=…`); `reset` removes it.
  */
 export const launchContainer = async (commandLine: string, runDir: string): Promise<StartedContainer> => {
 	const stamp = `${process.pid}-${Date.now()}`;
@@ -39,7 +42,7 @@ export const launchContainer = async (commandLine: string, runDir: string): Prom
 		throw new Error(`could not start: ${commandLine}`);
 	}
 
-	return {launcherPid, log};
+	return {launcherPid, log, stdin: fifo};
 };
 
 /** Waits until `found()` yields a shell, or fails with the launcher's own words if it died first. */
@@ -63,15 +66,49 @@ export const waitForShell = async <T>(
 
 			await new Promise(resolve => setTimeout(resolve, 25));
 		}
-	} finally {
-		removeFifo(started.log);
+	} catch (error) {
+		rmSync(started.stdin, {force: true});
+		rmSync(started.log, {force: true});
+		throw error;
 	}
 };
 
-const removeFifo = (log: string) => {
+/**
+ * Types a script into a shell rootcamp started, as the learner would type it, and returns what
+ * the shell printed since. The shell holds its FIFO open for reading and writing, so opening it
+ * here never blocks.
+ */
+export const typeIntoShell = async (started: {stdin: string; log: string}, script: string, settle: () => Promise<boolean>, timeoutMs = 10_000): Promise<string> => {
+	const before = sizeOf(started.log);
+	const fd = openSync(started.stdin, constants.O_WRONLY | constants.O_NONBLOCK);
 	try {
-		unlinkSync(log.replace(/\.log$/, '.stdin'));
-	} catch {}
+		writeSync(fd, `${script}\n`);
+	} finally {
+		closeSync(fd);
+	}
+
+	const deadline = Date.now() + timeoutMs;
+	while (!await settle() && Date.now() < deadline) {
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+
+	return readFrom(started.log, before);
+};
+
+const sizeOf = (path: string) => {
+	try {
+		return statSync(path).size;
+	} catch {
+		return 0;
+	}
+};
+
+const readFrom = (path: string, offset: number) => {
+	try {
+		return readFileSync(path).subarray(offset).toString('utf8');
+	} catch {
+		return '';
+	}
 };
 
 const readLog = (path: string) => {

@@ -31,6 +31,8 @@ export type FilledCommand = {
 	where: Where;
 	text: string;
 	startsContainer: boolean;
+	/** Typed into the container's shell itself (it changes that shell), not run beside it. */
+	inShell: boolean;
 };
 
 /** One line of "what changed": `+` appeared, `-` went away, `~` changed. */

@@ -3,7 +3,7 @@ import {readJsonOrSetAside, writeJsonAtomic} from './atomic-file.ts';
 
 /** Something the workshop created on the host, which `reset` undoes. */
 export type JournalEntry =
-	| {kind: 'container'; pid: number; startTime: number; launcherPid?: number; launcherStartTime?: number; log?: string}
+	| {kind: 'container'; pid: number; startTime: number; launcherPid?: number; launcherStartTime?: number; log?: string; stdin?: string}
 	| {kind: 'link'; name: string}
 	| {kind: 'mount'; target: string}
 	| {kind: 'file'; path: string}

@@ -5,7 +5,7 @@ import {runInContainer} from '../run/container.ts';
 import {runOnHost} from '../run/host.ts';
 import {outputProgress} from '../run/progress.ts';
 import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
-import {launchContainer, waitForShell} from '../run/start-container.ts';
+import {launchContainer, typeIntoShell, waitForShell} from '../run/start-container.ts';
 import type {RunEvent} from './api.ts';
 import {UsageError} from '../errors.ts';
 import {interfaceNamesIn} from '../lesson/interface-names.ts';
@@ -38,10 +38,15 @@ export const runStepCommands = async (engine: WorkshopEngine, step: Step, option
 		}
 
 		interfaceNamesIn(script);
-		options.onEvent?.({type: 'start', command: {where: block.where, text: script, startsContainer: block.startsContainer}});
+		options.onEvent?.({type: 'start', command: {where: block.where, text: script, startsContainer: block.startsContainer, inShell: block.inShell}});
 		const onOutput = outputProgress(chunk => options.onEvent?.({type: 'output', chunk}), event => options.onEvent?.(event));
 		if (block.startsContainer) {
 			await startContainer(engine, script);
+			continue;
+		}
+
+		if (block.inShell) {
+			await typeIntoContainerShell(engine, step, script, options);
 			continue;
 		}
 
@@ -85,8 +90,34 @@ const startContainer = async (engine: WorkshopEngine, commandLine: string) => {
 		launcherPid: started.launcherPid,
 		launcherStartTime: startTimeOf(started.launcherPid),
 		log: started.log,
+		stdin: started.stdin,
 	});
 	return {shell, launchedAt};
+};
+
+/**
+ * Types an `in-shell` block into the container's own shell, which only works for a shell rootcamp
+ * started (it owns that shell's input); for the learner's own shell, the learner types it. Waits
+ * until the step's checks see the change (or briefly, for a step nothing can observe).
+ */
+const typeIntoContainerShell = async (engine: WorkshopEngine, step: Step, script: string, options: Options) => {
+	const container = await engine.probes().container();
+	const started = engine.journal.entries().find(entry => entry.kind === 'container' && entry.pid === container?.pid);
+	if (!container || started?.kind !== 'container' || !started.stdin || !started.log) {
+		throw new UsageError(`this step changes the container's shell itself, so it must be typed into that shell: ${script}`);
+	}
+
+	const ref = engine.refOf(step);
+	const settle = step.unobservable || step.checks.length === 0
+		? (() => {
+			const until = Date.now() + 300;
+			return async () => Date.now() > until;
+		})()
+		: async () => (await engine.verifyStep(ref)).status === 'pass';
+	const printed = await typeIntoShell({stdin: started.stdin, log: started.log}, script, settle);
+	if (printed) {
+		options.onEvent?.({type: 'output', chunk: printed});
+	}
 };
 
 /** Ends every container shell the journal says rootcamp started, and waits until each is gone. */
@@ -102,8 +133,10 @@ export const stopStartedContainers = async (engine: WorkshopEngine) => {
 			await waitGone(entry.launcherPid, 1000);
 		}
 
-		if (entry.log) {
-			rmSync(entry.log, {force: true});
+		for (const file of [entry.log, entry.stdin]) {
+			if (file) {
+				rmSync(file, {force: true});
+			}
 		}
 
 		engine.journal.remove(entry);

@@ -114,6 +114,7 @@ export class WorkshopEngine implements Workshop {
 		return this.blocksFor(step).map(block => ({
 			where: block.where,
 			startsContainer: block.startsContainer,
+			inShell: block.inShell,
 			text: fillKnownVariables(block.text, variables),
 		}));
 	}
@@ -182,6 +183,16 @@ export class WorkshopEngine implements Workshop {
 		}
 
 		return {exitCode: run.exitCode, cancelled: run.cancelled, changes, report};
+	}
+
+	/** The reference of a step of this course. */
+	refOf(step: Step): StepRef {
+		const lesson = this.course.lessons.find(candidate => candidate.steps.includes(step));
+		if (!lesson) {
+			throw new Error(`step ${step.id} is not in this course`);
+		}
+
+		return {lesson: lesson.id, step: step.id};
 	}
 
 	/** The step after this one in the course, or undefined at the very end. */

@@ -30,7 +30,7 @@ export function fixtureCourse(): Course {
 						id: 'one',
 						title: 'Make a marker file',
 						prose: 'Create **a marker file** in the rootfs, so the `file` check can see it.\nThe check reads the host\'s filesystem; nothing runs inside a container yet.',
-						commands: [{where: 'host', text: 'touch {{rootfs}}/alpha-marker', startsContainer: false, line: 12}],
+						commands: [{where: 'host', text: 'touch {{rootfs}}/alpha-marker', startsContainer: false, inShell: false, line: 12}],
 						checks: [{kind: 'file', args: ['{{rootfs}}/alpha-marker'], options: {type: 'file'}, source: 'file {{rootfs}}/alpha-marker type=file', line: 16}],
 						hint: '**Hint:** run `touch {{rootfs}}/alpha-marker` on the host.',
 					}),
@@ -38,7 +38,7 @@ export function fixtureCourse(): Course {
 						id: 'two',
 						title: 'Start the container',
 						prose: 'Start a shell with its own PID and mount namespaces, rooted in the rootfs.',
-						commands: [{where: 'host', text: 'unshare --fork --pid --mount-proc chroot {{rootfs}} /bin/bash', startsContainer: true, line: 26}],
+						commands: [{where: 'host', text: 'unshare --fork --pid --mount-proc chroot {{rootfs}} /bin/bash', startsContainer: true, inShell: false, line: 26}],
 						checks: [{kind: 'container', args: [], options: {own: 'pid,mnt'}, source: 'container own=pid,mnt', line: 30}],
 						hint: '**Hint:** the container must still be running: keep its shell open.',
 					}),
@@ -55,7 +55,7 @@ export function fixtureCourse(): Course {
 						id: 'first',
 						title: 'Mount proc inside',
 						prose: 'Inside the container, `/proc` is still the host\'s view until you mount a fresh one.',
-						commands: [{where: 'container', text: 'mount -t proc proc /proc', startsContainer: false, line: 12}],
+						commands: [{where: 'container', text: 'mount -t proc proc /proc', startsContainer: false, inShell: false, line: 12}],
 						checks: [{kind: 'mount', args: ['container', '/proc'], options: {type: 'proc'}, source: 'mount container /proc type=proc', line: 16}],
 						hint: '**Hint:** run the mount inside the container\'s shell, not on the host.',
 					}),
@@ -63,7 +63,7 @@ export function fixtureCourse(): Course {
 						id: 'second',
 						title: 'Set PATH',
 						prose: 'Only the shell itself knows its `PATH`.',
-						commands: [{where: 'container', text: 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', startsContainer: false, line: 26}],
+						commands: [{where: 'container', text: 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', startsContainer: false, inShell: false, line: 26}],
 						checks: [],
 						unobservable: 'PATH lives in the shell\'s memory',
 						hint: '**Hint:** type it in the container\'s shell.',
@@ -131,6 +131,7 @@ export class FakeWorkshop implements Workshop {
 		return this.#step(ref).commands.map(block => ({
 			where: block.where,
 			startsContainer: block.startsContainer,
+			inShell: block.inShell,
 			text: block.text.replaceAll(/\{\{(\w+)\}\}/g, (whole, name: string) => variables[name as keyof Variables] ?? whole),
 		}));
 	}

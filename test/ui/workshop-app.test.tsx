@@ -99,7 +99,7 @@ test('run: confirm first, stream the output, then a pass shows what changed', as
 	await waitFor(() => workshop.runs.length === 1);
 	const run = workshop.runs[0]!;
 	t.deepEqual(run.ref, {lesson: 'alpha', step: 'one'});
-	run.emit({type: 'start', command: {where: 'host', text: 'touch /srv/fixture-root/alpha-marker', startsContainer: false}});
+	run.emit({type: 'start', command: {where: 'host', text: 'touch /srv/fixture-root/alpha-marker', startsContainer: false, inShell: false}});
 	run.emit({type: 'output', chunk: 'first line\nsecond '});
 	run.emit({type: 'output', chunk: 'line\n'});
 	const running = await app.frame('second line');
