@@ -4,7 +4,8 @@
 //   checks      every check of the four lessons, in-process   (absolute, target < 50 ms)
 //   unpack      rootcamp's copy/unpack step                     vs  plain `tar -xf`      (target ≤ 1.2x)
 //   first frame the app's first frame on a pseudo-terminal      vs  bare `node -e 0`     (target ≤ 2.5x)
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {performance} from 'node:perf_hooks';
@@ -44,6 +45,43 @@ const compare = (baseline: () => void, subject: () => void) => {
 const line = (name: string, value: string, target: string, ok: boolean) =>
 	console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(34)} ${value.padEnd(34)} target ${target}`);
 
+/** ms from starting `command` on a pseudo-terminal until its output contains `text`; then `after(pid)`, then it is ended. */
+async function firstOutput(command: string, text: string, env: NodeJS.ProcessEnv, after?: (pid: number) => Promise<void>): Promise<number> {
+	const start = performance.now();
+	const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...env, COLUMNS: '100', LINES: '30', TERM: 'xterm-256color'}, stdio: ['pipe', 'pipe', 'ignore']});
+	child.stdin.on('error', () => {});
+	let seen = '';
+	const elapsed = await new Promise<number>((resolve, reject) => {
+		child.stdout.on('data', (chunk: Buffer) => {
+			seen += chunk.toString('utf8');
+			if (seen.includes(text)) {
+				resolve(performance.now() - start);
+			}
+		});
+		child.once('exit', () => reject(new Error(`${command} ended before printing ${text}: ${seen.slice(-400)}`)));
+	});
+	const app = spawnSync('pgrep', ['-P', String(child.pid)], {encoding: 'utf8'}).stdout.trim().split('\n')[0];
+	if (after && app) {
+		await after(Number(app));
+	}
+
+	child.removeAllListeners('exit');
+	const exited = child.exitCode === null ? new Promise(resolve => child.once('exit', resolve)) : Promise.resolve();
+	child.stdin.write('q');
+	setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+	await exited;
+	return elapsed;
+}
+
+/** The peak resident memory of a process so far, in KiB (VmHWM). */
+function peakMemoryKiB(pid: number): number {
+	try {
+		return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+	} catch {
+		return 0;
+	}
+}
+
 if (process.getuid?.() !== 0) {
 	console.error('npm run bench needs root: it starts a real container (sudo npm run bench)');
 	process.exit(3);
@@ -66,6 +104,24 @@ try {
 	);
 	const verifyRatio = verify.ours / verify.base;
 	line('verify --json vs node -e 0', `${verifyRatio.toFixed(2)}x (${verify.ours.toFixed(0)} / ${verify.base.toFixed(0)} ms)`, '≤ 3x', verifyRatio <= 3);
+
+	// The app's first frame on a real pseudo-terminal (util-linux `script`), against `node -e 0`
+	// started the same way; then its peak memory (VmHWM) a while after, when the checks have run.
+	const frames: number[] = [];
+	const bare: number[] = [];
+	let peak = 0;
+	for (let index = 0; index < Math.min(runs, 7); index++) {
+		bare.push(await firstOutput(`${process.execPath} -e "process.stdout.write('ready')"`, 'ready', env));
+		const frame = await firstOutput(`${process.execPath} ${cli} --rootfs ${rootfs}`, 'Lessons', env, async pid => {
+			await new Promise(resolve => setTimeout(resolve, 1500));
+			peak = Math.max(peak, peakMemoryKiB(pid));
+		});
+		frames.push(frame);
+	}
+
+	const frameRatio = median(frames) / median(bare);
+	line('app first frame vs node -e 0', `${frameRatio.toFixed(2)}x (${median(frames).toFixed(0)} / ${median(bare).toFixed(0)} ms)`, '≤ 2.5x', frameRatio <= 2.5);
+	line('app peak memory', `${(peak / 1024).toFixed(1)} MiB`, '≤ 90 MiB', peak / 1024 <= 90);
 
 	await engine.verify();
 	const checks: number[] = [];

@@ -1,8 +1,5 @@
+import {enterArgv} from './enter.ts';
 import {runProcess, type ProcessResult, type RunOptions} from './process.ts';
-
-/** argv that enters every namespace of the container's shell, its root and its working directory. */
-export const enterArgv = (pid: number, command: string[]): string[] =>
-	['nsenter', `--target=${pid}`, '--all', '--root', '--wd', ...command];
 
 /**
  * Runs a container block inside the container (nsenter on its shell's PID), line after line

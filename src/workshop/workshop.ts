@@ -6,7 +6,7 @@ import {createProbes, type Probes} from '../host/probes.ts';
 import {defaultLessonsDir, findStep, loadCourse} from '../lesson/load.ts';
 import type {Course, Lesson, Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
-import {enterArgv} from '../run/container.ts';
+import {enterArgv} from '../run/enter.ts';
 import type {
 	FilledCommand, LessonReport, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
 } from './api.ts';
@@ -17,7 +17,6 @@ import {ProgressStore, stepKey} from './progress.ts';
 import {chooseRoute} from './route.ts';
 import {validateRootfs} from './safety.ts';
 import {takeSnapshot} from './snapshot.ts';
-import {runStepCommands} from './solve-step.ts';
 import {staticVariables} from './variables.ts';
 import {HostError, UsageError} from '../errors.ts';
 
@@ -172,6 +171,8 @@ export class WorkshopEngine implements Workshop {
 		mkdirSync(this.paths.run, {recursive: true});
 		mkdirSync(this.paths.cache, {recursive: true});
 		const before = await this.snapshot();
+		// Loaded here, not at the top: verify never runs a command, and execa is costly to load.
+		const {runStepCommands} = await import('./solve-step.ts');
 		const run = await runStepCommands(this, step, options);
 		const after = await this.snapshot();
 		this.#journalNew(before, after);
