@@ -1,13 +1,19 @@
 import {checkKinds, type CheckKind, type CheckSpec} from '../lesson/types.ts';
 import type {Probes} from '../host/probes.ts';
 import type {CheckResult} from './types.ts';
+import * as cgroup from './kinds/cgroup.ts';
 import * as command from './kinds/command.ts';
 import * as container from './kinds/container.ts';
 import * as file from './kinds/file.ts';
+import * as hostname from './kinds/hostname.ts';
+import * as jail from './kinds/jail.ts';
 import * as link from './kinds/link.ts';
 import * as mount from './kinds/mount.ts';
 import * as packageKind from './kinds/package.ts';
+import * as ping from './kinds/ping.ts';
+import * as route from './kinds/route.ts';
 import * as tarball from './kinds/tarball.ts';
+import * as userns from './kinds/userns.ts';
 import {fail} from './result.ts';
 
 /** One check kind: validate the line, read the facts, judge them. */
@@ -26,6 +32,12 @@ export const kinds: Record<CheckKind, Kind<unknown>> = {
 	link,
 	package: packageKind,
 	command,
+	route,
+	ping,
+	hostname,
+	cgroup,
+	userns,
+	jail,
 };
 
 /** The problem with a check line (unknown kind or option, missing target, bad mode or regex…), or undefined. */

@@ -35,7 +35,7 @@ export const solveCommand = async (
 	}
 
 	const plan = todo.flatMap(({ref}) => engine.commandsFor(ref, variables).map(command =>
-		`[${stepKey(ref)} on the ${command.where}] ${command.text.replace(/\n/g, '; ')}`));
+		`[${stepKey(ref)} ${command.where === 'host' || command.where === 'container' ? `on the ${command.where}` : `in the ${command.where} shell`}] ${command.text.replace(/\n/g, '; ')}`));
 	if (!await confirmPrivileged(output, plan, yes)) {
 		output.out('nothing was run');
 		return 1;
@@ -61,7 +61,8 @@ export const solveCommand = async (
 				signal: controller.signal,
 				onEvent(event) {
 					if (event.type === 'start') {
-						output.out(dim(output, `${event.command.where === 'host' ? '#' : 'container #'} ${event.command.text.replace(/\n/g, `\n${event.command.where === 'host' ? '#' : 'container #'} `)}`));
+						const prompt = event.command.where === 'host' ? '#' : `${event.command.where} #`;
+						output.out(dim(output, `${prompt} ${event.command.text.replace(/\n/g, `\n${prompt} `)}`));
 					} else if (event.type === 'output') {
 						process.stdout.write(event.chunk);
 					}

@@ -26,6 +26,13 @@ export async function fileFact(path: string): Promise<FileFact | null> {
 		fact.target = await readlink(path);
 	}
 
+	if (fact.type === 'other') {
+		fact.special = specialOf(stats);
+		if (stats.isCharacterDevice() || stats.isBlockDevice()) {
+			fact.rdev = formatDevice(stats.rdev);
+		}
+	}
+
 	if (fact.type === 'file' && stats.size <= previewLimit) {
 		const text = await readText(path);
 		if (text !== null && !text.includes('\0')) {
@@ -68,6 +75,30 @@ export async function readText(path: string): Promise<string | null> {
 /** Permission bits with setuid, setgid and sticky, as four octal digits (`1777`). */
 export function formatMode(mode: number): string {
 	return (mode & 0o7777).toString(8).padStart(4, '0');
+}
+
+/**
+ * A device number as `MAJOR:MINOR`, split as glibc's major() and minor() do: the low 8 bits and
+ * bits 20 and up are the minor, bits 8 to 19 and 32 and up the major.
+ */
+export function formatDevice(rdev: number): string {
+	const low = rdev % 2 ** 32;
+	const high = Math.floor(rdev / 2 ** 32);
+	const major = (Math.floor(low / 2 ** 8) % 2 ** 12) + ((high - (high % 2 ** 12)));
+	const minor = (low % 2 ** 8) + (Math.floor(low / 2 ** 20) * 2 ** 8) + ((high % 2 ** 12) * 2 ** 20);
+	return `${major}:${minor}`;
+}
+
+function specialOf(stats: {isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean}): NonNullable<FileFact['special']> {
+	if (stats.isCharacterDevice()) {
+		return 'char';
+	}
+
+	if (stats.isBlockDevice()) {
+		return 'block';
+	}
+
+	return stats.isFIFO() ? 'fifo' : 'socket';
 }
 
 function typeOf(stats: {isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean}): FileFact['type'] {

@@ -24,6 +24,8 @@ export function parseMountinfo(text: string): Mount[] {
 			fstype: fields[dash + 1]!,
 			source: decodeMountPath(fields[dash + 2]!),
 			options: fields[5]!,
+			root: decodeMountPath(fields[3]!),
+			device: fields[2]!,
 		});
 	}
 

@@ -4,16 +4,22 @@ import {countAptLists} from './apt-lists.ts';
 import {runCheckCommand, type CommandOutcome} from './command.ts';
 import {findContainer} from './container.ts';
 import {readDpkgStatus} from './dpkg.ts';
+import {listEntries, type Entry} from './entries.ts';
+import {containerHostname, hostHostname} from './hostname.ts';
 import {fileFact, readText} from './files.ts';
+import {isolationProbes, type IsolationProbes} from './isolation-probes.ts';
 import {containerLinks, hostLinks} from './links.ts';
 import {readMountinfo} from './mountinfo.ts';
+import {containerNeighbors, hostNeighbors, type Neighbor} from './neighbors.ts';
+import {sendPing} from './ping.ts';
 import {resolveInRoot, type Resolution} from './resolve-in-root.ts';
 import {upstreamResolver} from './resolver.ts';
+import {containerRoutes, hostRoutes, type IpRoute} from './routes.ts';
 import {listTarball, type TarballListing} from './tarball.ts';
 import type {ContainerInfo, Link, Mount} from './types.ts';
 
 /** Every fact the checks and snapshots read, each read at most once per evaluation round. */
-export type Probes = {
+export type Probes = IsolationProbes & {
 	readonly rootfs: string;
 	readonly proc: string;
 	container(): Promise<ContainerInfo | null>;
@@ -39,6 +45,16 @@ export type Probes = {
 	resolver(): Promise<string | undefined>;
 	/** Runs a check's command (never cached: it is an action, not a fact). */
 	command(where: Where, command: string): Promise<CommandOutcome>;
+	/** IPv4 routes of every table on that side; empty for the container without one. */
+	routes(where: Where): Promise<IpRoute[]>;
+	/** IPv4 neighbour (ARP) entries on that side; empty for the container without one. */
+	neighbors(where: Where): Promise<Neighbor[]>;
+	/** The hostname on that side; undefined for the container without one. */
+	hostname(where: Where): Promise<string | undefined>;
+	/** A directory's entries, each described without following it; null when there is none. */
+	entries(path: string): Promise<Entry[] | null>;
+	/** Sends one ping to `address` through `dev` only (never cached: it is an action). */
+	ping(where: Where, address: string, dev: string): Promise<CommandOutcome>;
 };
 
 /** Creates the memo for one evaluation round: call it again to see the host afresh. */
@@ -59,6 +75,7 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 	const probes: Probes = {
 		rootfs: root,
 		proc,
+		...isolationProbes({proc, rootfs: root, once, container: async () => probes.container(), hostMounts: async () => probes.hostMounts()}),
 		container: () => once('container', async () => findContainer(root, {proc})),
 		containerMounts: () => once('containerMounts', async () => {
 			const container = await probes.container();
@@ -73,7 +90,7 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 		}),
 		fileFact: path => once(`fileFact:${path}`, async () => fileFact(path)),
 		resolve: (path, {follow}) => once(`resolve:${follow}:${path}`, async () => {
-			const [base, inside] = splitRoot(root, path);
+			const [base, inside] = splitRoot(root, path, proc);
 			return resolveInRoot(base, inside, {follow, lstat: probes.fileFact});
 		}),
 		text: path => once(`text:${path}`, async () => readText(path)),
@@ -85,12 +102,54 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 			const container = where === 'container' ? await probes.container() : null;
 			return runCheckCommand(where, command, container === null ? {} : {pid: container.pid});
 		},
+		routes: where => once(`routes:${where}`, async () => {
+			if (where === 'host') {
+				return hostRoutes();
+			}
+
+			const container = await probes.container();
+			return container === null ? [] : containerRoutes(container.pid, {proc});
+		}),
+		neighbors: where => once(`neighbors:${where}`, async () => {
+			if (where === 'host') {
+				return hostNeighbors();
+			}
+
+			const container = await probes.container();
+			return container === null ? [] : containerNeighbors(container.pid, {proc});
+		}),
+		hostname: where => once(`hostname:${where}`, async () => {
+			if (where === 'host') {
+				return hostHostname({proc});
+			}
+
+			const container = await probes.container();
+			return container === null ? undefined : containerHostname(container.pid, {proc});
+		}),
+		entries: path => once(`entries:${path}`, async () => listEntries(path)),
+		ping: async (where, address, dev) => {
+			const container = where === 'container' ? await probes.container() : null;
+			return sendPing(where, address, dev, container === null ? {proc} : {pid: container.pid, proc});
+		},
 	};
 	return probes;
 }
 
-/** Splits a host path into the root its symlinks resolve in (the rootfs, or `/`) and the rest. */
-export function splitRoot(rootfs: string, path: string): [root: string, inside: string] {
+/**
+ * Splits a host path into the root its symlinks resolve in (the rootfs, or `/`) and the rest.
+ * A path through `/proc/PID/root` is that process's own view: the kernel resolves it in the
+ * process's mount namespace (a tmpfs the container mounted on /dev shows there, not in the rootfs).
+ */
+export function splitRoot(rootfs: string, path: string, proc = '/proc'): [root: string, inside: string] {
+	const processRoot = `${proc.replace(/\/+$/, '')}/`;
+	if (path.startsWith(processRoot)) {
+		const match = /^(\d+)\/root(?=\/|$)/.exec(path.slice(processRoot.length));
+		if (match) {
+			const root = `${processRoot}${match[0]}`;
+			return [root, path.slice(root.length) || '/'];
+		}
+	}
+
 	if (rootfs !== '/' && (path === rootfs || path.startsWith(`${rootfs}/`))) {
 		return [rootfs, path.slice(rootfs.length) || '/'];
 	}

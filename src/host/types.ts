@@ -27,6 +27,10 @@ export type Mount = {
 	fstype: string;
 	source: string;
 	options: string;
+	/** The directory of its filesystem that the mount shows (mountinfo field 4): a bind mount's source. */
+	root?: string;
+	/** The filesystem's device, `MAJOR:MINOR` (mountinfo field 3). */
+	device?: string;
 };
 
 /** One network interface, from `ip -json -d addr`. */

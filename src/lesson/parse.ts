@@ -1,10 +1,12 @@
 import {parseCheckLine} from './check-line.ts';
-import type {CommandBlock, Lesson, LessonError, Requirement, Route, Step} from './types.ts';
+import {sideShells} from './types.ts';
+import type {CgroupSelector, SideShell, CommandBlock, Lesson, LessonError, Requirement, Route, Step} from './types.ts';
 
 const stepHeading = /^##\s+(.*?)\s*(?:\{#([^}]*)\})?\s*$/;
 const fenceOpen = /^(`{3,}|~{3,})\s*(.*)$/;
 const idPattern = /^[a-z][a-z\d]*(?:-[a-z\d]+)*$/;
 const routes: readonly Route[] = ['docker', 'debootstrap', 'busybox'];
+const cgroupSelectors: readonly CgroupSelector[] = ['v1', 'v2'];
 const requirements: readonly Requirement[] = ['apt'];
 
 type Parsed = {lesson?: Lesson; errors: LessonError[]};
@@ -91,7 +93,7 @@ export const parseLesson = (text: string, file: string, order = 0): Parsed => {
 
 			const body = lines.slice(index + 1, end);
 			const info = fence[2]!.trim().split(/\s+/).filter(Boolean);
-			if (step && info[0] === 'sh' && (info[1] === 'host' || info[1] === 'container')) {
+			if (step && info[0] === 'sh' && (info[1] === 'host' || info[1] === 'container' || sideShells.includes(info[1] as SideShell))) {
 				step.commands.push(parseCommandBlock(info, body.join('\n'), lineNumber, error));
 			} else if (step && info[0] === 'check') {
 				parseCheckBlock(step, body, lineNumber + 1, error);
@@ -132,6 +134,13 @@ export const parseLesson = (text: string, file: string, order = 0): Parsed => {
 		if (!draft.hintLines.length) {
 			error(draft.line, `step "${draft.id}" has no hint: add a "> **Hint:** …" line`);
 		}
+
+		// A step with blocks for one kind of cgroup hierarchy would have no command on a host of the other kind.
+		const selectors = new Set(draft.commands.flatMap(block => (block.cgroup ? [block.cgroup] : [])));
+		if (selectors.size === 1) {
+			const [only] = selectors;
+			error(draft.line, `step "${draft.id}" has a cgroup=${only} block but no cgroup=${only === 'v1' ? 'v2' : 'v1'} block: give one per hierarchy`);
+		}
 	}
 
 	if (steps.length === 0) {
@@ -162,8 +171,12 @@ const parseCommandBlock = (info: string[], text: string, line: number, error: (l
 			block.inShell = true;
 		} else if (word.startsWith('route=') && routes.includes(word.slice(6) as Route)) {
 			block.route = word.slice(6) as Route;
+		} else if (word.startsWith('cgroup=') && cgroupSelectors.includes(word.slice(7) as CgroupSelector)) {
+			block.cgroup = word.slice(7) as CgroupSelector;
+		} else if (word.startsWith('starts=') && block.where === 'host' && sideShells.includes(word.slice(7) as SideShell)) {
+			block.starts = word.slice(7) as SideShell;
 		} else {
-			error(line, `unknown word "${word}" on a command block (known: starts-container, in-shell for container blocks, route=${routes.join('|')})`);
+			error(line, `unknown word "${word}" on a command block (known: starts-container, in-shell for container blocks, route=${routes.join('|')}, cgroup=${cgroupSelectors.join('|')}, starts=${sideShells.join('|')} for host blocks)`);
 		}
 	}
 

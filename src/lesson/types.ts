@@ -1,12 +1,26 @@
 /** Where a command runs: on the host, or inside the container's namespaces and root. */
 export type Where = 'host' | 'container';
 
+/**
+ * A long-lived shell beside the container, started by a lesson the way a learner would in a
+ * second terminal: `jail` (a mount namespace of its own, then pivot_root) and `rootless` (a user
+ * namespace, root inside and nobody outside). The engine never takes either for the container.
+ */
+export type SideShell = 'jail' | 'rootless';
+export const sideShells: readonly SideShell[] = ['jail', 'rootless'];
+
+/** Where a command block runs: the host, the container, or one of the side shells. */
+export type BlockTarget = Where | SideShell;
+
+/** The kind of control group hierarchy a block is written for (`cgroup=v1`, `cgroup=v2`). */
+export type CgroupSelector = 'v1' | 'v2';
+
 /** How the workshop obtained its filesystem; a lesson may give one command block per route. */
 export type Route = 'docker' | 'debootstrap' | 'busybox';
 
 /** One fenced ```sh block of a step, as written in the lesson file (variables not yet filled). */
 export type CommandBlock = {
-	where: Where;
+	where: BlockTarget;
 	/** The block's text, one command per line, shown to the learner exactly as written. */
 	text: string;
 	/** Only for this route of getting the filesystem (the `copy/export` step); undefined = every route. */
@@ -18,6 +32,10 @@ export type CommandBlock = {
 	 * it is typed into that shell, not run beside it through nsenter.
 	 */
 	inShell: boolean;
+	/** Only for hosts whose pids and memory controllers are on this kind of hierarchy; undefined = every host. */
+	cgroup?: CgroupSelector;
+	/** The command starts that side shell (`starts=jail`): kept alive in the background, like the container's. */
+	starts?: SideShell;
 	line: number;
 };
 
@@ -33,7 +51,7 @@ export type CheckSpec = {
 	line: number;
 };
 
-export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command'] as const;
+export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
 /** A capability of the rootfs a step needs; without it the step is skipped as not applicable. */
@@ -72,6 +90,6 @@ export type Course = {
 export type LessonError = {file: string; line: number; message: string};
 
 /** The variables a lesson may use in commands and checks. */
-export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite'] as const;
+export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless'] as const;
 export type VariableName = (typeof variableNames)[number];
 export type Variables = Record<VariableName, string | undefined>;

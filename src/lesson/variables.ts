@@ -1,3 +1,4 @@
+import {wireCandidates} from '../host/subnet.ts';
 import {variableNames, type VariableName, type Variables} from './types.ts';
 
 const pattern = /\{\{\s*([a-zA-Z_][\w-]*)\s*\}\}/g;
@@ -37,7 +38,16 @@ export const fillVariables = (text: string, variables: Partial<Variables>): stri
 export const fillKnownVariables = (text: string, variables: Partial<Variables>): string =>
 	text.replace(pattern, (whole, name: string) => (isVariableName(name) ? variables[name] ?? whole : whole));
 
-const missingReason = (name: VariableName): string =>
-	name === 'pid'
-		? 'no container is running, so there is no {{pid}} yet: start it first (enter/chroot, or network-advanced/netns)'
-		: `the variable {{${name}}} has no value on this host`;
+const wireNames: readonly string[] = ['subnet', 'prefix', 'host-address', 'container-address'];
+
+const missingReason = (name: VariableName): string => {
+	if (name === 'pid') {
+		return 'no container is running, so there is no {{pid}} yet: start it first (enter/chroot, or network-advanced/netns)';
+	}
+
+	if (wireNames.includes(name)) {
+		return `there is no {{${name}}}: rootcamp could not read the host's routes with ip, or every /30 it may use for the veth pair (${wireCandidates.join(', ')}) overlaps a route or address of this host`;
+	}
+
+	return `the variable {{${name}}} has no value on this host`;
+};

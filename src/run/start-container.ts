@@ -16,16 +16,17 @@ export type StartedContainer = {
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
- * Starts the write-up's exact `unshare … chroot ROOTFS /bin/bash` in a session of its own.
+ * Starts the write-up's exact `unshare … chroot ROOTFS /bin/bash` in a session of its own (or,
+ * with `name`, a side shell such as the jail, started from `cwd` as a learner's second terminal).
  * Its stdin is a FIFO opened read-write by its own redirection: the shell waits on it forever
  * and never reads end-of-file, so it stays alive after rootcamp exits, like a learner's shell
  * in another terminal. rootcamp types into that FIFO the few commands that must change the shell
  * itself (`export PATH=…`); `reset` removes it.
  */
-export const launchContainer = async (commandLine: string, runDir: string): Promise<StartedContainer> => {
+export const launchContainer = async (commandLine: string, runDir: string, {name = 'container', cwd}: {name?: string; cwd?: string} = {}): Promise<StartedContainer> => {
 	const stamp = `${process.pid}-${Date.now()}`;
-	const fifo = join(runDir, `container-${stamp}.stdin`);
-	const log = join(runDir, `container-${stamp}.log`);
+	const fifo = join(runDir, `${name}-${stamp}.stdin`);
+	const log = join(runDir, `${name}-${stamp}.log`);
 	const made = await runProcess(['mkfifo', '-m', '600', fifo]);
 	if (made.exitCode !== 0) {
 		throw new Error(`cannot make the container's stdin (${fifo}): ${made.output.trim()}`);
@@ -35,6 +36,7 @@ export const launchContainer = async (commandLine: string, runDir: string): Prom
 		detached: true,
 		stdio: 'ignore',
 		env: {...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'},
+		...(cwd === undefined ? {} : {cwd}),
 	});
 	launcher.unref();
 	const launcherPid = launcher.pid;

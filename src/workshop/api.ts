@@ -1,6 +1,12 @@
 import type {CheckResult, Status} from '../check/types.ts';
-import type {Course, Route, Variables, Where} from '../lesson/types.ts';
+import type {BlockTarget, Course, Route, SideShell, Variables} from '../lesson/types.ts';
 import type {ContainerInfo, Link, Mount, NamespaceKind} from '../host/types.ts';
+import type {CgroupGroup} from '../host/cgroup.ts';
+import type {JailInfo} from '../host/jail.ts';
+import type {RootlessInfo} from '../host/rootless.ts';
+import type {Entry} from '../host/entries.ts';
+import type {Neighbor} from '../host/neighbors.ts';
+import type {IpRoute} from '../host/routes.ts';
 
 /** Names one step: `{lesson: 'enter', step: 'proc'}`, written `enter/proc`. */
 export type StepRef = {lesson: string; step: string};
@@ -28,7 +34,9 @@ export type Report = {
 
 /** A command block with its variables filled: what the learner sees and copies. */
 export type FilledCommand = {
-	where: Where;
+	where: BlockTarget;
+	/** The block starts this side shell and keeps it alive (`starts=jail`). */
+	starts?: SideShell;
 	text: string;
 	startsContainer: boolean;
 	/** Typed into the container's shell itself (it changes that shell), not run beside it. */
@@ -46,6 +54,10 @@ export type FileFact = {
 	target?: string;
 	/** The text of a regular file of at most 1 KiB, so "what changed" can quote it. */
 	preview?: string;
+	/** What an `other` is: a device node, a FIFO or a socket. */
+	special?: 'char' | 'block' | 'fifo' | 'socket';
+	/** A device node's numbers, `MAJOR:MINOR` (`1:3` is /dev/null). */
+	rdev?: string;
 };
 
 /** Everything "what changed" compares, read from the real host before and after a step. */
@@ -63,6 +75,20 @@ export type Snapshot = {
 	packages: string[];
 	/** Number of downloaded apt index files in the rootfs. */
 	aptLists: number;
+	/** IPv4 routes of the main table: the container's, and the host's through its veth links only. */
+	routes?: {host: IpRoute[]; container: IpRoute[]};
+	/** Resolved IPv4 neighbours (ARP): the container's, and the host's on its veth links only. */
+	neighbors?: {host: Neighbor[]; container: Neighbor[]};
+	/** Hostnames: the host's (rootcamp's own UTS namespace) and the container's. */
+	hostnames?: {host?: string; container?: string};
+	/** The container's /dev as it sees it (top level; through /proc/PID/root), null without one. */
+	containerDev?: Entry[] | null;
+	/** The lessons' control groups by name (`rootcamp`), null where one does not exist; only when a lesson names one. */
+	cgroups?: Record<string, CgroupGroup | null>;
+	/** The jail shell and its mount table (relative to its root), null when none runs; only when a lesson has one. */
+	jail?: {shell: JailInfo; mounts: Mount[]} | null;
+	/** The rootless shell and its uid map, null when none runs; only when a lesson has one. */
+	rootless?: RootlessInfo | null;
 };
 
 /** Streamed while a step runs. */

@@ -1,7 +1,11 @@
 import {posix} from 'node:path';
 import {formatSize, joinWords, summarizeText} from '../check/format.ts';
+import type {Entry} from '../host/entries.ts';
+import type {Neighbor} from '../host/neighbors.ts';
+import {describeRoute, type IpRoute} from '../host/routes.ts';
 import type {ContainerInfo, Link, Mount} from '../host/types.ts';
 import type {Change, FileFact, Snapshot} from './api.ts';
+import {isolationChanges} from './diff-isolation.ts';
 
 /** At most this many package names are listed before "and N more". */
 const maxPackageNames = 6;
@@ -10,10 +14,16 @@ const maxPackageNames = 6;
 export function describeChanges(before: Snapshot, after: Snapshot, {rootfs}: {rootfs: string}): Change[] {
 	return [
 		...containerChanges(before.container, after.container),
+		...namespaceChanges(before.container, after.container),
+		...hostnameChanges(before, after),
 		...mountChanges(before, after, rootfs),
+		...devChanges(before, after),
 		...linkChanges(before, after),
+		...routeChanges(before, after),
+		...neighborChanges(before, after),
 		...fileChanges(before.files, after.files),
 		...packageChanges(before, after),
+		...isolationChanges(before, after),
 	];
 }
 
@@ -323,4 +333,135 @@ function listNames(names: string[]): string {
 
 function count(n: number, noun: string): string {
 	return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The same shell gained (or lost) namespaces of its own: `exec unshare --uts` keeps the PID and changes the namespace. */
+function namespaceChanges(before: ContainerInfo | null, after: ContainerInfo | null): Change[] {
+	if (!sameContainer(before, after)) {
+		return [];
+	}
+
+	const gained = after!.own.filter(kind => !before!.own.includes(kind));
+	const lost = before!.own.filter(kind => !after!.own.includes(kind));
+	return [
+		...(gained.length > 0 ? [{sign: '~' as const, text: `the container's shell (pid ${after!.pid}, same process) now has its own ${joinWords(gained)} namespace${gained.length > 1 ? 's' : ''}`}] : []),
+		...(lost.length > 0 ? [{sign: '~' as const, text: `the container's shell (pid ${after!.pid}) now shares the host's ${joinWords(lost)} namespace${lost.length > 1 ? 's' : ''}`}] : []),
+	];
+}
+
+function hostnameChanges(before: Snapshot, after: Snapshot): Change[] {
+	const [was, is] = [before.hostnames, after.hostnames];
+	if (was === undefined || is === undefined) {
+		return [];
+	}
+
+	const changes: Change[] = [];
+	const sharesUts = after.container !== null && !after.container.own.includes('uts');
+	if (was.host !== undefined && is.host !== undefined && was.host !== is.host) {
+		changes.push({sign: '~', text: `the host's hostname: ${was.host} → ${is.host}${sharesUts ? ' (the container shares the host\'s UTS namespace)' : ''}`});
+	}
+
+	if (sameContainer(before.container, after.container) && !sharesUts && was.container !== undefined && is.container !== undefined && was.container !== is.container) {
+		const host = is.host === undefined || was.host !== is.host ? '' : ` (the host is still ${is.host})`;
+		changes.push({sign: '~', text: `the container's hostname: ${was.container} → ${is.container}${host}`});
+	}
+
+	return changes;
+}
+
+/** Nodes, links and directories in the container's /dev, as the container sees it (within one shell's life). */
+function devChanges(before: Snapshot, after: Snapshot): Change[] {
+	if (!sameContainer(before.container, after.container) || !before.containerDev || !after.containerDev) {
+		return [];
+	}
+
+	const had = new Map(before.containerDev.map(entry => [entry.name, entry]));
+	const has = new Map(after.containerDev.map(entry => [entry.name, entry]));
+	const devMount = (snapshot: Snapshot) => snapshot.containerMounts.filter(mount => mount.target === '/dev').at(-1);
+	const [mountBefore, mountAfter] = [devMount(before), devMount(after)];
+	const onTmpfs = mountAfter?.fstype === 'tmpfs' ? ' (on the container\'s tmpfs, not on disk)' : mountAfter === undefined ? ' (in the rootfs, on disk)' : '';
+	const changes: Change[] = [];
+	for (const entry of after.containerDev) {
+		const old = had.get(entry.name);
+		if (old === undefined) {
+			changes.push({sign: '+', text: `/dev/${entry.name}: ${describeEntry(entry)}${onTmpfs}`});
+		} else if (describeEntry(old) !== describeEntry(entry)) {
+			changes.push({sign: '~', text: `/dev/${entry.name}: ${describeEntry(old)} → ${describeEntry(entry)}`});
+		}
+	}
+
+	const gone = before.containerDev.filter(entry => !has.has(entry.name)).map(entry => entry.name);
+	if (gone.length > 0) {
+		// A new mount on /dev does not delete the rootfs's entries: it covers them.
+		const covered = mountAfter !== undefined && (mountBefore === undefined || key(mountBefore) !== key(mountAfter));
+		changes.push({sign: '-', text: `${covered ? 'hidden by the new mount on /dev' : 'gone from the container\'s /dev'}: ${listNames(gone)}`});
+	}
+
+	return changes;
+}
+
+function describeEntry({fact}: Entry): string {
+	if (fact.type === 'other') {
+		const kind = {char: 'character device', block: 'block device', fifo: 'FIFO', socket: 'socket'}[fact.special ?? 'fifo'];
+		return `${kind}${fact.rdev === undefined ? '' : ` ${fact.rdev}`}, mode ${fact.mode}`;
+	}
+
+	if (fact.type === 'symlink') {
+		return `symlink → ${fact.target}`;
+	}
+
+	return fact.type === 'dir' ? 'directory' : `regular file (${fact.preview === undefined ? formatSize(fact.size) : summarizeText(fact.preview, 30)})`;
+}
+
+/** Routes of the host's veth links, and of the container's own network namespace (within one shell's life). */
+function routeChanges(before: Snapshot, after: Snapshot): Change[] {
+	if (before.routes === undefined || after.routes === undefined) {
+		return [];
+	}
+
+	const changes: Change[] = [];
+	const routeKey = (route: IpRoute) => `${route.dst} ${route.gateway ?? ''} ${route.dev ?? ''}`;
+	const missing = (a: IpRoute[], b: IpRoute[]) => a.filter(route => !b.some(other => routeKey(other) === routeKey(route)));
+	for (const route of missing(after.routes.host, before.routes.host)) {
+		changes.push({sign: '+', text: `${describeRoute(route)} on the host${route.protocol === 'kernel' ? ' (added by the kernel with the address)' : ''}`});
+	}
+
+	for (const route of missing(before.routes.host, after.routes.host)) {
+		changes.push({sign: '-', text: `${describeRoute(route)} gone from the host`});
+	}
+
+	if (ownNetBoth(before, after)) {
+		for (const route of missing(after.routes.container, before.routes.container)) {
+			changes.push({sign: '+', text: `${describeRoute(route)} in the container${route.protocol === 'kernel' ? ' (added by the kernel with the address)' : ''}`});
+		}
+
+		for (const route of missing(before.routes.container, after.routes.container)) {
+			changes.push({sign: '-', text: `${describeRoute(route)} gone from the container`});
+		}
+	}
+
+	return changes;
+}
+
+/** MAC addresses ARP learned: what a first packet across a link leaves behind on both ends. */
+function neighborChanges(before: Snapshot, after: Snapshot): Change[] {
+	if (before.neighbors === undefined || after.neighbors === undefined) {
+		return [];
+	}
+
+	const entryKey = (entry: Neighbor) => `${entry.address} ${entry.dev}`;
+	const learned = (a: Neighbor[], b: Neighbor[]) => a.filter(entry => !b.some(other => entryKey(other) === entryKey(entry)));
+	const changes: Change[] = learned(after.neighbors.host, before.neighbors.host)
+		.map(entry => ({sign: '+', text: `the host learned ${entry.address}'s MAC address on ${entry.dev} (ARP): ${entry.lladdr}`}));
+	if (ownNetBoth(before, after)) {
+		changes.push(...learned(after.neighbors.container, before.neighbors.container)
+			.map(entry => ({sign: '+' as const, text: `the container learned ${entry.address}'s MAC address on ${entry.dev} (ARP): ${entry.lladdr}`})));
+	}
+
+	return changes;
+}
+
+/** One shell, with a network namespace of its own, in both snapshots: its routes and neighbours are comparable. */
+function ownNetBoth(before: Snapshot, after: Snapshot): boolean {
+	return sameContainer(before.container, after.container) && before.container!.own.includes('net') && after.container!.own.includes('net');
 }

@@ -13,6 +13,7 @@ const tools: Array<{name: string; fix: string}> = [
 	{name: 'tar', fix: 'apt-get install tar'},
 	{name: 'mkfifo', fix: 'apt-get install coreutils'},
 	{name: 'ps', fix: 'apt-get install procps (the write-up uses ps axjf on the host)'},
+	{name: 'ping', fix: 'apt-get install iputils-ping (the wire lesson pings across the veth pair)'},
 ];
 
 /** Can this host do the workshop? Each missing piece named, with how to get it. */

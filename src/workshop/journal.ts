@@ -1,5 +1,6 @@
 import {join} from 'node:path';
 import {readJsonOrSetAside, writeJsonAtomic} from './atomic-file.ts';
+import type {SideShell} from '../lesson/types.ts';
 
 /** Something the workshop created on the host, which `reset` undoes. */
 export type JournalEntry =
@@ -8,7 +9,11 @@ export type JournalEntry =
 	| {kind: 'mount'; target: string}
 	| {kind: 'file'; path: string}
 	| {kind: 'rootfs'; path: string}
-	| {kind: 'source'; path: string};
+	| {kind: 'source'; path: string}
+	/** A side shell (the jail, the rootless shell) started in the background like a learner's second terminal. */
+	| {kind: 'shell'; name: SideShell; pid: number; startTime: number; launcherPid?: number; launcherStartTime?: number; log?: string; stdin?: string}
+	/** A control group directory (v1 has one per controller); reset moves out what is left in it, then removes it. */
+	| {kind: 'cgroup'; path: string};
 
 const isJournal = (value: unknown): value is {entries: JournalEntry[]} =>
 	typeof value === 'object' && value !== null && Array.isArray((value as {entries: unknown}).entries);

@@ -3,6 +3,8 @@ import {listProcesses} from '../host/processes.ts';
 import {runProcess} from '../run/process.ts';
 import type {JournalEntry} from './journal.ts';
 import {stopStartedContainers} from './solve-step.ts';
+import {cgroupLeftovers, removeCgroup, sideShellLeftovers} from './reset-isolation.ts';
+import {stopSideShells} from './side-shells.ts';
 import type {WorkshopEngine} from './workshop.ts';
 
 /** What a reset did, and what it found but left alone (not created by rootcamp, or unsafe to touch). */
@@ -18,7 +20,7 @@ export const planReset = (engine: WorkshopEngine, purge: boolean): string[] =>
 		.map(describeEntry);
 
 /** Processes first (their namespaces and moved links die with them), trees last. */
-const undoOrder: Array<JournalEntry['kind']> = ['container', 'link', 'mount', 'file', 'source', 'rootfs'];
+const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'cgroup', 'link', 'mount', 'file', 'source', 'rootfs'];
 
 const describeEntry = (entry: JournalEntry): string => {
 	switch (entry.kind) {
@@ -45,6 +47,14 @@ const describeEntry = (entry: JournalEntry): string => {
 		case 'source': {
 			return `delete the source filesystem ${entry.path}`;
 		}
+
+		case 'shell': {
+			return `end the ${entry.name} shell rootcamp started (pid ${entry.pid})`;
+		}
+
+		case 'cgroup': {
+			return `remove the control group ${entry.path} (moving out anything left in it)`;
+		}
 	}
 };
 
@@ -60,6 +70,19 @@ export const reset = async (engine: WorkshopEngine, purge: boolean): Promise<Res
 	const containers = engine.journal.entries().filter(entry => entry.kind === 'container');
 	await stopStartedContainers(engine);
 	done.push(...containers.map(describeEntry));
+	done.push(...(await stopSideShells(engine)).map(describeEntry));
+	for (const entry of engine.journal.entries()) {
+		if (entry.kind === 'cgroup') {
+			// After the shells: what is still in the group then is not rootcamp's, and is moved out rather than killed.
+			const removal = await removeCgroup(entry.path);
+			if (removal.removed) {
+				done.push(`${describeEntry(entry).replace(/ \(moving.*\)$/, '')}${removal.moved.length > 0 ? ` (moved pid ${removal.moved.join(', ')} to its parent group)` : ''}`);
+				engine.journal.remove(entry);
+			} else {
+				left.push(`could not remove the control group ${entry.path}: ${removal.problem}`);
+			}
+		}
+	}
 
 	for (const entry of engine.journal.entries()) {
 		if (entry.kind === 'link') {
@@ -134,10 +157,13 @@ const leftovers = async (engine: WorkshopEngine): Promise<string[]> => {
 		found.push(`a container shell rootcamp did not start still runs (pid ${container.pid}): type exit in its terminal, or kill -9 ${container.pid}`);
 	}
 
+	found.push(...await sideShellLeftovers(engine), ...await cgroupLeftovers(engine));
+
 	const named = new Set(engine.course.lessons.flatMap(lesson => lesson.steps.flatMap(step =>
 		step.checks.filter(check => check.kind === 'link').map(check => check.args[0]!))));
 	for (const link of await probes.hostLinks()) {
-		if (named.has(link.name)) {
+		// Only a pair the lessons make: `lo` is named by a check too, and the host's own lo is no leftover.
+		if (named.has(link.name) && link.kind === 'veth') {
 			found.push(`the interface ${link.name} was not made by rootcamp: remove it with ip link del ${link.name}`);
 		}
 	}

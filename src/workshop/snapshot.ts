@@ -1,10 +1,14 @@
+import {isResolved, type Neighbor} from '../host/neighbors.ts';
 import type {Probes} from '../host/probes.ts';
+import {mainRoutes, type IpRoute} from '../host/routes.ts';
 import type {Link, Mount} from '../host/types.ts';
 import type {FileFact, Snapshot} from './api.ts';
+import {readIsolation, type IsolationWatch} from './isolation.ts';
 
 /** Reads everything "what changed" compares, in parallel, from one round's probes. */
-export async function takeSnapshot(probes: Probes, watchedPaths: string[]): Promise<Snapshot> {
-	const [container, containerMounts, hostMounts, hostLinks, containerLinks, files, packages, aptLists] = await Promise.all([
+export async function takeSnapshot(probes: Probes, watchedPaths: string[], watch: IsolationWatch = {cgroups: [], shells: []}): Promise<Snapshot> {
+	const isolation = readIsolation(probes, watch);
+	const [container, containerMounts, hostMounts, hostLinks, containerLinks, files, packages, aptLists, network, hostnames, containerDev] = await Promise.all([
 		probes.container(),
 		probes.containerMounts(),
 		probes.hostMounts().then(mounts => underRoot(mounts, probes.rootfs)),
@@ -14,8 +18,43 @@ export async function takeSnapshot(probes: Probes, watchedPaths: string[]): Prom
 		readFiles(probes, watchedPaths),
 		probes.packages().then(names => names ?? []),
 		probes.aptLists(),
+		readNetwork(probes),
+		readHostnames(probes),
+		readContainerDev(probes),
 	]);
-	return {container, containerMounts, hostMounts, hostLinks, containerLinks, files, packages, aptLists};
+	return {container, containerMounts, hostMounts, hostLinks, containerLinks, files, packages, aptLists, ...network, hostnames, containerDev, ...await isolation};
+}
+
+/**
+ * Routes and ARP entries: all of the container's, but only the host's on its veth links. The
+ * host's own routes and neighbours change by themselves (DHCP, other machines on the LAN); a
+ * lesson changes only the links it made.
+ */
+async function readNetwork(probes: Probes): Promise<Pick<Snapshot, 'routes' | 'neighbors'>> {
+	const [hostLinks, hostRoutes, containerRoutes, hostNeighbors, containerNeighbors] = await Promise.all([
+		probes.hostLinks().catch((): Link[] => []),
+		probes.routes('host').catch((): IpRoute[] => []),
+		probes.routes('container').catch((): IpRoute[] => []),
+		probes.neighbors('host').catch((): Neighbor[] => []),
+		probes.neighbors('container').catch((): Neighbor[] => []),
+	]);
+	const veths = new Set(hostLinks.filter(link => link.kind === 'veth').map(link => link.name));
+	const onVeth = (dev: string | undefined) => dev !== undefined && veths.has(dev);
+	return {
+		routes: {host: mainRoutes(hostRoutes).filter(route => onVeth(route.dev)), container: mainRoutes(containerRoutes)},
+		neighbors: {host: hostNeighbors.filter(entry => onVeth(entry.dev) && isResolved(entry)), container: containerNeighbors.filter(entry => isResolved(entry))},
+	};
+}
+
+async function readHostnames(probes: Probes): Promise<NonNullable<Snapshot['hostnames']>> {
+	const [host, container] = await Promise.all([probes.hostname('host').catch(() => undefined), probes.hostname('container').catch(() => undefined)]);
+	return {...(host === undefined ? {} : {host}), ...(container === undefined ? {} : {container})};
+}
+
+/** The container's /dev as the container sees it: through /proc/PID/root, which resolves in its mount namespace. */
+async function readContainerDev(probes: Probes): Promise<Snapshot['containerDev']> {
+	const container = await probes.container();
+	return container === null ? null : probes.entries(`${probes.proc}/${container.pid}/root/dev`).catch(() => null);
 }
 
 /** Host mounts at or under the rootfs: the ones a container step can add or leave behind. */

@@ -10,6 +10,7 @@ import type {RunEvent} from './api.ts';
 import {UsageError} from '../errors.ts';
 import {interfaceNamesIn} from '../lesson/interface-names.ts';
 import type {WorkshopEngine} from './workshop.ts';
+import {runInSideShell, startSideShell} from './side-shells.ts';
 
 type Options = {onEvent?: (event: RunEvent) => void; signal?: AbortSignal};
 
@@ -38,7 +39,7 @@ export const runStepCommands = async (engine: WorkshopEngine, step: Step, option
 		}
 
 		interfaceNamesIn(script);
-		options.onEvent?.({type: 'start', command: {where: block.where, text: script, startsContainer: block.startsContainer, inShell: block.inShell}});
+		options.onEvent?.({type: 'start', command: {where: block.where, text: script, startsContainer: block.startsContainer, inShell: block.inShell, ...(block.starts ? {starts: block.starts} : {})}});
 		const onOutput = outputProgress(chunk => options.onEvent?.({type: 'output', chunk}), event => options.onEvent?.(event));
 		if (block.startsContainer) {
 			await startContainer(engine, script);
@@ -50,8 +51,15 @@ export const runStepCommands = async (engine: WorkshopEngine, step: Step, option
 			continue;
 		}
 
+		if (block.starts) {
+			await startSideShell(engine, block.starts, script);
+			continue;
+		}
+
 		let result;
-		if (block.where === 'host') {
+		if (block.where === 'jail' || block.where === 'rootless') {
+			result = await runInSideShell(engine, block.where, script, {onOutput, signal: options.signal});
+		} else if (block.where === 'host') {
 			result = await runOnHost(script, {onOutput, signal: options.signal, cwd: engine.paths.cache});
 		} else {
 			const container = await probes.container();
@@ -104,7 +112,7 @@ const typeIntoContainerShell = async (engine: WorkshopEngine, step: Step, script
 	const container = await engine.probes().container();
 	const started = engine.journal.entries().find(entry => entry.kind === 'container' && entry.pid === container?.pid);
 	if (!container || started?.kind !== 'container' || !started.stdin || !started.log) {
-		throw new UsageError(`this step changes the container's shell itself, so it must be typed into that shell: ${script}`);
+		throw new UsageError(`this block must run in the container's own shell (it changes that shell, or must run as its child, in its control group), so type it there: ${script}`);
 	}
 
 	const ref = engine.refOf(step);

@@ -1,13 +1,20 @@
 import {join} from 'node:path';
 import {hostAptSource} from '../host/apt-sources.ts';
+import {readCgroupHierarchy} from '../host/cgroup.ts';
+import type {Probes} from '../host/probes.ts';
+import {chooseWireSubnet, takenPrefixes} from '../host/subnet.ts';
 import type {Route, Variables} from '../lesson/types.ts';
 import type {Paths} from './paths.ts';
 
 /** The tarball's file name, as in the write-up. */
 export const tarballName = 'ubuntu_root.tar';
 
+/** Variables read afresh from the host's live state, each round. */
+export type LiveVariableName = 'pid' | 'resolver' | WireVariableName | 'jail' | 'rootless';
+export type StaticVariables = Omit<Variables, LiveVariableName>;
+
 /** Variables that need no probe of the host's live state: computed once per workshop. */
-export const staticVariables = (rootfs: string, route: Route, paths: Paths): Omit<Variables, 'pid' | 'resolver'> => {
+export const staticVariables = (rootfs: string, route: Route, paths: Paths, {proc}: {proc?: string} = {}): StaticVariables => {
 	const apt = hostAptSource();
 	return {
 		rootfs,
@@ -16,5 +23,31 @@ export const staticVariables = (rootfs: string, route: Route, paths: Paths): Omi
 		source: join(paths.cache, `source-${route}`),
 		mirror: apt?.mirror,
 		suite: apt?.suite,
+		cgroupfs: cgroupfs(proc),
 	};
+};
+
+/** The addresses of the wire lesson's veth pair. */
+export type WireVariableName = 'subnet' | 'prefix' | 'host-address' | 'container-address';
+
+/**
+ * The veth pair's /30: the first candidate that overlaps no route or address of the host, not
+ * counting the pair's own links (`pairLinks`), so the choice holds once the lesson has used it.
+ * Unset when `ip` cannot be read or every candidate is taken.
+ */
+export const wireVariables = async (probes: Probes, pairLinks: string[]): Promise<Pick<Variables, WireVariableName>> => {
+	const none = {subnet: undefined, prefix: undefined, 'host-address': undefined, 'container-address': undefined};
+	try {
+		const [routes, links] = await Promise.all([probes.routes('host'), probes.hostLinks()]);
+		const wire = chooseWireSubnet(takenPrefixes(routes, links, {ignore: pairLinks}));
+		return wire === undefined ? none : {subnet: wire.subnet, prefix: String(wire.prefix), 'host-address': wire.hostAddress, 'container-address': wire.containerAddress};
+	} catch {
+		return none;
+	}
+};
+
+/** Where the limits lesson's control groups live (`{{cgroupfs}}`): the cgroup2 mount, or the folder of the v1 `pids/` and `memory/` hierarchies. */
+const cgroupfs = (proc?: string): string | undefined => {
+	const hierarchy = readCgroupHierarchy(proc === undefined ? {} : {proc});
+	return hierarchy.version === 'none' ? undefined : hierarchy.base;
 };

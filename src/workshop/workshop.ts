@@ -17,7 +17,9 @@ import {ProgressStore, stepKey} from './progress.ts';
 import {chooseRoute} from './route.ts';
 import {validateRootfs} from './safety.ts';
 import {takeSnapshot} from './snapshot.ts';
-import {staticVariables} from './variables.ts';
+import {staticVariables, wireVariables, type StaticVariables} from './variables.ts';
+import {forHierarchy, isolationWatch, newCgroupDirs, sideVariables, type IsolationWatch} from './isolation.ts';
+import {readCgroupHierarchy} from '../host/cgroup.ts';
 import {HostError, UsageError} from '../errors.ts';
 
 export type WorkshopOptions = {
@@ -43,8 +45,10 @@ export class WorkshopEngine implements Workshop {
 	readonly warnings: string[];
 	#route: Route | undefined;
 	#store: ProgressStore;
-	#static: Omit<Variables, 'pid' | 'resolver'> | undefined;
+	#static: StaticVariables | undefined;
 	#proc: string | undefined;
+	#watch: IsolationWatch | undefined;
+	#cgroupVersion: 'v1' | 'v2' | 'none' | undefined;
 
 	constructor(course: Course, options: {rootfs: string; route?: Route; paths: Paths; proc?: string}) {
 		this.course = course;
@@ -98,14 +102,32 @@ export class WorkshopEngine implements Workshop {
 		return createProbes({proc: this.#proc, rootfs: this.rootfs});
 	}
 
-	staticVariables(): Omit<Variables, 'pid' | 'resolver'> {
-		this.#static ??= staticVariables(this.rootfs, this.#route ?? 'debootstrap', this.paths);
+	staticVariables(): StaticVariables {
+		this.#static ??= staticVariables(this.rootfs, this.#route ?? 'debootstrap', this.paths, {proc: this.#proc});
 		return this.#static;
 	}
 
 	async variables(probes: Probes = this.probes()): Promise<Variables> {
-		const [container, resolver] = await Promise.all([probes.container(), probes.resolver()]);
-		return {...this.staticVariables(), resolver, pid: container ? String(container.pid) : undefined};
+		const [container, resolver, wire, sides] = await Promise.all([probes.container(), probes.resolver(), wireVariables(probes, this.#lessonLinks()), sideVariables(probes, this.isolationWatch())]);
+		return {...this.staticVariables(), resolver, pid: container ? String(container.pid) : undefined, ...wire, ...sides};
+	}
+
+	/** The control groups and side shells the lessons use: what snapshots, variables and reset look at. */
+	isolationWatch(): IsolationWatch {
+		this.#watch ??= isolationWatch(this.course);
+		return this.#watch;
+	}
+
+	/** The kind of hierarchy this host keeps pids and memory on, which picks a step's `cgroup=` blocks. */
+	cgroupVersion(): 'v1' | 'v2' | 'none' {
+		this.#cgroupVersion ??= readCgroupHierarchy(this.#proc === undefined ? {} : {proc: this.#proc}).version;
+		return this.#cgroupVersion;
+	}
+
+	/** The interfaces the lessons make (every `link` check's name): their own addresses never count as taken. */
+	#lessonLinks(): string[] {
+		return [...new Set(this.course.lessons.flatMap(lesson => lesson.steps.flatMap(step =>
+			step.checks.filter(check => check.kind === 'link' && !check.args[0]?.includes('{{')).map(check => check.args[0]!))))];
 	}
 
 	commandsFor(ref: StepRef, variables: Variables): FilledCommand[] {
@@ -114,6 +136,7 @@ export class WorkshopEngine implements Workshop {
 			where: block.where,
 			startsContainer: block.startsContainer,
 			inShell: block.inShell,
+			...(block.starts ? {starts: block.starts} : {}),
 			text: fillKnownVariables(block.text, variables),
 		}));
 	}
@@ -125,7 +148,7 @@ export class WorkshopEngine implements Workshop {
 
 	/** The step's command blocks for this route (blocks without a route are for every route). */
 	blocksFor(step: Step) {
-		return step.commands.filter(block => !block.route || block.route === (this.#route ?? 'debootstrap'));
+		return step.commands.filter(block => (!block.route || block.route === (this.#route ?? 'debootstrap')) && forHierarchy(block.cgroup, this.cgroupVersion()));
 	}
 
 	async verifyStep(ref: StepRef, probes: Probes = this.probes()): Promise<StepReport> {
@@ -204,7 +227,7 @@ export class WorkshopEngine implements Workshop {
 	}
 
 	async snapshot(probes: Probes = this.probes()): Promise<Snapshot> {
-		return takeSnapshot(probes, this.watchedPaths());
+		return takeSnapshot(probes, this.watchedPaths(), this.isolationWatch());
 	}
 
 	/** Paths "what changed" watches: the rootfs, the tarball, the source, and every file a check names. */
@@ -355,6 +378,10 @@ export class WorkshopEngine implements Workshop {
 					this.journal.add({kind: 'link', name: link.peer});
 				}
 			}
+		}
+
+		for (const path of newCgroupDirs(before, after)) {
+			this.journal.add({kind: 'cgroup', path});
 		}
 	}
 }

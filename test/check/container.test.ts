@@ -39,3 +39,8 @@ test(invalid, 'container', undefined);
 test(invalid, 'container own=pid,network', /unknown namespace kind `network`/);
 test(invalid, 'container /ubunturoot', /takes no arguments/);
 test(invalid, 'container own=pid extra=1', /unknown option `extra`/);
+
+test('only the hostname shared: the shell can take a UTS namespace in place', judges, 'container own=pid,mnt,net,uts', shell(['pid', 'mnt', 'net']), {
+	status: 'fail',
+	message: /^this shell shares the host's hostname: in that shell run exec unshare --uts \/bin\/bash \(the same process then has a UTS namespace of its own, and keeps its PID, mounts and network\)$/,
+});

@@ -1,12 +1,13 @@
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {evaluateCheck} from '../../src/check/evaluate.ts';
-import {judge, validate} from '../../src/check/kinds/file.ts';
+import {judge, validate, type FileData} from '../../src/check/kinds/file.ts';
 import type {CheckResult} from '../../src/check/types.ts';
 import {createProbes} from '../../src/host/probes.ts';
 import {checkLine} from '../helpers/check-line.ts';
 import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {validates} from '../helpers/validate-macro.ts';
+import type {FileFact} from '../../src/workshop/api.ts';
 import {makeTree, type Entry} from '../helpers/tree.ts';
 
 /** Builds a rootfs from `entries`, evaluates `line` (ROOT stands for it) and compares the result. */
@@ -98,3 +99,44 @@ test(invalid, 'file /tmp not-match=[', /not a valid regular expression/);
 test(invalid, 'file /tmp colour=red', /unknown option `colour`/);
 test(invalid, 'file /tmp absent mode=1777', /`absent` and `mode` cannot be combined/);
 test(invalid, 'file /tmp up', /unknown option `up`/);
+
+/** A device node, the way fileFact describes one. */
+const node = (rdev: string, mode = '0666', special: 'char' | 'block' = 'char'): FileFact => ({type: 'other', mode, size: 0, special, rdev});
+const inContainer = (inside: string, fact: FileFact | null, extra: Partial<FileData> = {}): FileData => ({path: `/proc/24915/root${inside}`, rootfs: '/proc/24915/root', inside, fact, ...extra});
+
+const judgesData = test.macro({
+	exec(t, line: string, data: FileData, expected: Expected) {
+		expectResult(t, judge(checkLine(line), data), expected);
+	},
+	title: (given, line: string) => `${given}: ${line}`,
+});
+
+const nullCheck = 'file /proc/24915/root/dev/null type=char dev=1:3 mode=0666';
+test('the null device', judgesData, nullCheck, inContainer('/dev/null', node('1:3')), {status: 'pass', actual: 'char 1:3, mode 0666'});
+test('no node yet', judgesData, nullCheck, inContainer('/dev/null', null), {status: 'fail', message: /^\/proc\/24915\/root\/dev\/null does not exist: create it inside the container: mknod -m 0666 \/dev\/null c 1 3$/});
+test('a regular file where null should be: `> /dev/null` came first', judgesData, nullCheck, inContainer('/dev/null', {type: 'file', mode: '0644', size: 3, preview: 'hi\n'}), {
+	status: 'fail', message: /is a regular file, expected a character device: something wrote to \/dev\/null before the device node existed, which creates an ordinary file; inside the container run rm \/dev\/null; mknod -m 0666 \/dev\/null c 1 3$/,
+});
+test('the wrong numbers', judgesData, nullCheck, inContainer('/dev/null', node('1:5')), {status: 'fail', message: /is character device 1:5, expected 1:3: the numbers name the driver, not the file name; inside the container run rm \/dev\/null; mknod -m 0666 \/dev\/null c 1 3$/});
+test('made without -m: the umask left 0644', judgesData, nullCheck, inContainer('/dev/null', node('1:3', '0644')), {status: 'fail', message: /has mode 0644, expected 0666: inside the container run chmod 0666 \/dev\/null/});
+test('a block device where a character device should be', judgesData, 'file /proc/24915/root/dev/null type=char', inContainer('/dev/null', node('7:0', '0660', 'block')), {status: 'fail', message: /is a block device, expected a character device: inside the container run rm -r \/dev\/null; mknod -m 666 \/dev\/null c MAJOR MINOR$/});
+test('a block device, by type', judgesData, 'file /dev/sda type=block dev=8:0', {path: '/dev/sda', inside: '/dev/sda', fact: node('8:0', '0660', 'block')}, {status: 'pass'});
+test('a symlink where a node should be', judgesData, nullCheck, inContainer('/dev/null', {type: 'symlink', mode: '0777', size: 9, target: '/dev/zero'}, {target: {inside: '/dev/zero', fact: node('1:5')}}), {status: 'fail', message: /is a symlink to \/dev\/zero: replace it with a real character device$/});
+
+const devCheck = 'file /proc/24915/root/dev type=dir no-block';
+const dir: FileFact = {type: 'dir', mode: '0755', size: 120};
+const entry = (name: string, fact: FileFact) => ({name, fact});
+test('a /dev with only the safe nodes', judgesData, devCheck, inContainer('/dev', dir, {entries: [entry('null', node('1:3')), entry('pts', dir)]}), {status: 'pass', actual: 'dir, mode 0755, 2 entries, no block devices'});
+test('the host\'s /dev bind-mounted: its disks show', judgesData, devCheck, inContainer('/dev', dir, {entries: [entry('null', node('1:3')), entry('sda', node('8:0', '0660', 'block')), entry('sda1', node('8:1', '0660', 'block'))]}), {
+	status: 'fail', actual: 'dir, mode 0755, block devices: sda, sda1', message: /holds block devices \(sda, sda1\): disks of the host are visible inside the container, and its root could read and write them raw/,
+});
+
+test('a node seen through /proc/PID/root, as that process sees it', evaluates, {}, `file /proc/${process.pid}/root/dev/null type=char dev=1:3 mode=0666`, {status: 'pass'});
+
+test(invalid, 'file /proc/1/root/dev/null type=char dev=1:3 mode=0666', undefined);
+test(invalid, 'file {{rootfs}}/dev type=dir no-block', undefined);
+test(invalid, 'file /dev/null dev=1:3', /`dev=` needs type=char or type=block/);
+test(invalid, 'file /dev/null type=char dev=null', /`dev=null` must be MAJOR:MINOR/);
+test(invalid, 'file /dev type=file no-block', /`no-block` is for a directory/);
+test(invalid, 'file /dev/null type=fifo', /`type=fifo` must be one of file, dir, symlink, char, block/);
+test(invalid, 'file /dev absent no-block', /`absent` and `no-block` cannot be combined/);

@@ -115,3 +115,27 @@ test(invalid, 'link vethCont in=host absent kind=veth', /`absent` and `kind` can
 test(invalid, 'link averyveryverylongname in=host', /longer than 15 characters/);
 test(invalid, 'link vethCont in=host speed=10', /unknown option `speed`/);
 test(invalid, 'link a b in=host', /takes one interface name/);
+
+const withAddress = (links: Link[], name: string, ...addresses: string[]): Link[] =>
+	links.map(link => (link.name === name ? {...link, up: true, addresses: [...addresses, ...link.addresses]} : link));
+const addressed: Sides = {container: withNet, host: withAddress(hostMoved, 'vethHost', '10.200.0.1/30'), inside: withAddress(containerMoved, 'vethCont', '10.200.0.2/30')};
+
+test('the host\'s end has its address', judges, 'link vethHost in=host up address=10.200.0.1/30', addressed, {status: 'pass'});
+test('the container\'s end has its address', judges, 'link vethCont in=container up address=10.200.0.2/30', addressed, {status: 'pass'});
+test('no address yet', judges, 'link vethHost in=host up address=10.200.0.1/30', moved, {status: 'fail', message: /^vethHost has no address 10\.200\.0\.1\/30: on the host run ip addr add 10\.200\.0\.1\/30 dev vethHost$/});
+test('no address inside yet', judges, 'link vethCont in=container address=10.200.0.2/30', moved, {status: 'fail', message: /^vethCont has no address 10\.200\.0\.2\/30: inside the container run ip addr add 10\.200\.0\.2\/30 dev vethCont$/});
+test('the right address, the wrong prefix', judges, 'link vethHost in=host address=10.200.0.1/30', {...moved, host: withAddress(hostMoved, 'vethHost', '10.200.0.1/24')}, {
+	status: 'fail', message: /^vethHost has 10\.200\.0\.1\/24, not 10\.200\.0\.1\/30: the prefix length decides .*; on the host run ip addr del 10\.200\.0\.1\/24 dev vethHost; ip addr add 10\.200\.0\.1\/30 dev vethHost$/,
+});
+test('another address: named, link-local left out', judges, 'link vethHost in=host address=10.200.0.1/30', {...moved, host: withAddress(hostMoved, 'vethHost', '10.9.0.1/30', 'fe80::1/64')}, {status: 'fail', message: /^vethHost has no address 10\.200\.0\.1\/30 \(it has 10\.9\.0\.1\/30\): /});
+test('the container\'s lo, down as a new namespace starts', judges, 'link lo in=container up address=127.0.0.1/8', moved, {
+	status: 'fail', message: /^lo is DOWN \(a new network namespace starts with lo down\): set it up with ip link set lo up \(from the host: nsenter --net=\/proc\/24915\/ns\/net ip link set lo up\)$/,
+});
+test('the container\'s lo, up with 127.0.0.1', judges, 'link lo in=container up address=127.0.0.1/8', {...moved, inside: withAddress(containerMoved, 'lo', '127.0.0.1/8', '::1/128')}, {status: 'pass', actual: 'device, UP, 127.0.0.1/8, ::1/128'});
+test(invalid, 'link vethHost in=host address=10.200.0.1/30', undefined);
+test(invalid, 'link vethHost in=host address={{host-address}}/{{prefix}}', undefined);
+test(invalid, 'link lo in=container address=::1/128', undefined);
+test(invalid, 'link vethHost in=host address=10.200.0.1', /`address=10.200.0.1` must be an address with its prefix length/);
+test(invalid, 'link vethHost in=host address=10.200.0.1/33', /must be an address with its prefix length/);
+test(invalid, 'link vethHost in=host address=host/30', /must be an address with its prefix length/);
+test(invalid, 'link vethHost in=host absent address=10.200.0.1/30', /`absent` and `address` cannot be combined/);

@@ -103,6 +103,8 @@ export class FakeWorkshop implements Workshop {
 	shell: string[] | undefined;
 	variableValues: Variables = {
 		rootfs, tarball: '/var/tmp/ubuntu_root.tar', pid: undefined, resolver: '192.0.2.53', source: undefined, workdir: '/var/tmp', mirror: undefined, suite: undefined,
+		subnet: undefined, prefix: undefined, 'host-address': undefined, 'container-address': undefined,
+		cgroupfs: undefined, jail: undefined, rootless: undefined,
 	};
 
 	setupState: SetupState = {rootfs, container: null, hostLinks: [], containerLinks: [], containerOnlyMounts: []};

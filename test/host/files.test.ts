@@ -1,6 +1,6 @@
 import {join} from 'node:path';
 import test from 'ava';
-import {fileFact, formatMode, readText} from '../../src/host/files.ts';
+import {fileFact, formatDevice, formatMode, readText} from '../../src/host/files.ts';
 import {makeTree} from '../helpers/tree.ts';
 
 test('a sticky world-writable dir', async t => {
@@ -54,3 +54,20 @@ test('formatMode keeps the special bits', t => {
 	t.is(formatMode(0o100644), '0644');
 	t.is(formatMode(0o104755), '4755');
 });
+
+const splitsDevice = test.macro({
+	exec(t, rdev: number, expected: string) {
+		t.is(formatDevice(rdev), expected);
+	},
+	title: (_, rdev: number, expected: string) => `device number ${rdev} is ${expected}`,
+});
+
+// makedev(major, minor) as glibc packs it: minor's low 8 bits, major's 12, minor's next 12, then the high bits.
+test(splitsDevice, 0x103, '1:3');
+test(splitsDevice, 0x502, '5:2');
+test(splitsDevice, 0x800, '8:0');
+test(splitsDevice, (300 & 0xff) | (8 << 8) | ((300 & ~0xff) << 12), '8:300');
+test(splitsDevice, (259 << 8) | 7, '259:7');
+test(splitsDevice, (((4096 & ~0xfff) * 2 ** 32) + ((4096 & 0xfff) << 8)), '4096:0');
+test(splitsDevice, 2 ** 32, '0:1048576');
+test(splitsDevice, 2 ** 20 * 2 ** 32, '1048576:0');

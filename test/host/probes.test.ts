@@ -56,3 +56,19 @@ test('splitRoot', t => {
 	t.deepEqual(splitRoot('/ubunturoot', '/ubunturootx/etc'), ['/', '/ubunturootx/etc']);
 	t.deepEqual(splitRoot('/ubunturoot', '/etc/resolv.conf'), ['/', '/etc/resolv.conf']);
 });
+
+test('splitRoot: a path through /proc/PID/root resolves in that process\'s root', t => {
+	t.deepEqual(splitRoot('/ubunturoot', '/proc/24915/root/dev/null'), ['/proc/24915/root', '/dev/null']);
+	t.deepEqual(splitRoot('/ubunturoot', '/proc/24915/root'), ['/proc/24915/root', '/']);
+	t.deepEqual(splitRoot('/ubunturoot', '/fixture/proc/7/root/dev', '/fixture/proc/'), ['/fixture/proc/7/root', '/dev']);
+	t.deepEqual(splitRoot('/ubunturoot', '/proc/24915/rootfs/x'), ['/', '/proc/24915/rootfs/x']);
+	t.deepEqual(splitRoot('/ubunturoot', '/proc/self/root/dev'), ['/', '/proc/self/root/dev']);
+});
+
+test('a device node seen through /proc/PID/root, as that process sees it', async t => {
+	// This test process's own root is `/`, so its /dev/null is the host's.
+	const probes = createProbes({rootfs: '/ubunturoot'});
+	const resolution = await probes.resolve(`/proc/${process.pid}/root/dev/null`, {follow: false});
+	t.is(resolution.inside, '/dev/null');
+	t.like(resolution.fact, {type: 'other', special: 'char', rdev: '1:3'});
+});

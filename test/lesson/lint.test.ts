@@ -2,6 +2,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import {formatLessonError, lintCourse} from '../../src/lesson/lint.ts';
 import {defaultLessonsDir} from '../../src/lesson/load.ts';
+import {checkKinds} from '../../src/lesson/types.ts';
 
 const fixture = join(import.meta.dirname, '../fixtures/lint-course');
 const {course, errors} = lintCourse(fixture);
@@ -11,7 +12,7 @@ const reports = test.macro((t, expected: string) => {
 	t.true(messages.includes(expected), `expected "${expected}" among:\n${messages.join('\n')}`);
 });
 
-test('an unknown check kind', reports, '02-broken.md:13: unknown check kind "frobnicate" (known: tarball, file, container, mount, link, package, command)');
+test('an unknown check kind', reports, `02-broken.md:13: unknown check kind "frobnicate" (known: ${checkKinds.join(', ')})`);
 test('an unknown variable', reports, '02-broken.md:9: unknown variable {{nosuchvar}}');
 test('a duplicate step id', reports, '02-broken.md:18: duplicate step id "first" (first at line 6)');
 test('an interface name over 15 characters', reports, '02-broken.md:21: the interface name "averyveryverylongname" is 21 characters long; Linux allows at most 15');
@@ -42,4 +43,14 @@ test('the shipped lessons lint clean, with the write-up\'s lessons and step ids 
 	t.deepEqual(ids['network-advanced'], ['netns', 'veth', 'up', 'find-pid', 'move', 'inside']);
 	t.deepEqual(shipped.course.lessons.slice(0, 4).map(lesson => lesson.title),
 		['Copy-paste the target container', 'Enter back in', 'Add basic networking', 'Advanced networking']);
+});
+
+test('the lessons beyond the write-up: wire, hostname and dev with their fixed step ids, right after it', t => {
+	const shipped = lintCourse(defaultLessonsDir());
+	const ids = shipped.course.lessons.map(lesson => lesson.id);
+	t.deepEqual(ids.slice(4, 7), ['wire', 'hostname', 'dev']);
+	const steps = Object.fromEntries(shipped.course.lessons.map(lesson => [lesson.id, lesson.steps.map(step => step.id)]));
+	t.deepEqual(steps['wire'], ['addr-host', 'addr-container', 'lo', 'ping', 'route']);
+	t.deepEqual(steps['hostname'], ['uts', 'sethostname']);
+	t.deepEqual(steps['dev'], ['tmpfs', 'nodes', 'pts']);
 });

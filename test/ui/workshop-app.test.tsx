@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {render} from 'ink-testing-library';
 import {initialState} from '../../src/ui/state.ts';
 import {WorkshopApp, type Outcome} from '../../src/ui/workshop-app.tsx';
@@ -8,10 +8,13 @@ import {waitFor, waitForFrame} from '../helpers/wait-for.ts';
 
 type MountOptions = {yes?: boolean; watchMs?: number; columns?: number; rows?: number};
 
-function mount(workshop: FakeWorkshop, options: MountOptions = {}) {
+function mount(t: ExecutionContext, workshop: FakeWorkshop, options: MountOptions = {}) {
 	const outcomes: Outcome[] = [];
 	const initial = initialState(workshop.course, workshop.progress(), {yes: options.yes ?? false});
 	const app = render(<WorkshopApp workshop={workshop} initial={initial} color={false} watchMs={options.watchMs ?? 30} onExit={outcome => outcomes.push(outcome)}/>);
+	// A failed assertion must not leave Ink's timers keeping the worker alive.
+	t.teardown(() => {
+		});
 	const resize = (columns: number, rows: number) => {
 		// ink-testing-library's stdout is 100 columns and has no rows; a terminal resize changes both.
 		Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
@@ -36,60 +39,52 @@ function mount(workshop: FakeWorkshop, options: MountOptions = {}) {
 async function openStep(app: ReturnType<typeof mount>, title: string) {
 	await app.frame('Lessons');
 	app.press(enter);
-	await app.frame(title);
+	// The list names steps too: wait for the step screen's own header.
+	await app.frame(frame => frame.startsWith('rootcamp ›') && frame.split('\n')[0]!.includes(title));
 }
-
-test.afterEach.always(() => {
-	// Each test unmounts its own app; nothing shared to clean.
-});
 
 test('the lesson list shows every lesson title with its progress', async t => {
 	const workshop = new FakeWorkshop({progress: {passed: {'alpha/one': '2025-01-01T00:00:00Z'}}, statuses: {'alpha/one': 'pass'}});
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	const frame = await app.frame(frame => frame.includes('Beta lesson') && !frame.includes('checking'));
 	t.regex(frame, /Alpha lesson\s+✓✗\s+1\/2/);
 	t.regex(frame, /Beta lesson\s+✗–\s+0\/2/);
 	t.true(frame.includes('› 1. Alpha lesson'), 'the cursor starts on the first lesson with an open step');
-	app.unmount();
 });
 
 test('resume: Enter opens the saved step, and the step is saved as current', async t => {
 	const workshop = new FakeWorkshop({progress: {current: {lesson: 'beta', step: 'first'}}});
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	const list = await app.frame('Enter resumes at beta/first');
 	t.true(list.includes('› 2. Beta lesson'));
 	app.press(enter);
-	const frame = await app.frame('Mount proc inside');
-	t.true(frame.includes('step 1/2'));
+	const frame = await app.frame('step 1/2 Mount proc inside');
 	t.true(frame.includes('mount -t proc proc /proc'));
 	t.true(frame.includes('runs on container (not running yet)'));
 	await waitFor(() => workshop.setCurrentCalls.some(ref => ref.lesson === 'beta' && ref.step === 'first'));
-	app.unmount();
 	t.pass();
 });
 
 test('the container label carries the host PID from the variables', async t => {
 	const workshop = new FakeWorkshop({progress: {current: {lesson: 'beta', step: 'first'}}});
 	workshop.variableValues.pid = '24915';
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Mount proc inside');
 	await app.frame('runs on container (pid 24915)');
-	app.unmount();
 	t.pass();
 });
 
 test('the command block holds the exact command, nothing else on its rows', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	const frame = await app.frame('touch');
 	t.true(frame.split('\n').includes('touch /srv/fixture-root/alpha-marker'));
-	app.unmount();
 });
 
 test('run: confirm first, stream the output, then a pass shows what changed', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	await app.frame('r run it for me');
 	app.press('r');
@@ -112,24 +107,22 @@ test('run: confirm first, stream the output, then a pass shows what changed', as
 	t.true(done.includes('+ file /srv/fixture-root/alpha-marker (regular file, 0 bytes)'));
 	t.true(done.includes('✓ Finished in'));
 	t.true(done.includes('✓ passes'));
-	app.unmount();
 });
 
 test('n declines the run', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	app.press('r');
 	await app.frame('y yes');
 	app.press('n');
 	await app.frame(frame => !frame.includes('y yes') && frame.includes('r run it for me'));
 	t.is(workshop.runs.length, 0);
-	app.unmount();
 });
 
 test('long work shows a progress bar when the total is known', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop, {yes: true});
+	const app = mount(t, workshop, {yes: true});
 	await openStep(app, 'Make a marker file');
 	app.press('r');
 	await waitFor(() => workshop.runs.length === 1);
@@ -139,12 +132,11 @@ test('long work shows a progress bar when the total is known', async t => {
 	workshop.runs[0]!.emit({type: 'progress', done: 2_500_000, unit: 'bytes'});
 	await app.frame('2.5 MB');
 	workshop.runs[0]!.finish();
-	app.unmount();
 });
 
 test('Ctrl-C during a run aborts its signal, and the app stays', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop, {yes: true});
+	const app = mount(t, workshop, {yes: true});
 	await openStep(app, 'Make a marker file');
 	app.press('r');
 	await waitFor(() => workshop.runs.length === 1);
@@ -156,25 +148,23 @@ test('Ctrl-C during a run aborts its signal, and the app stays', async t => {
 	t.deepEqual(app.outcomes, [], 'the app did not quit');
 	app.press('n');
 	await app.frame('Start the container');
-	app.unmount();
 });
 
 test('watching: a step done by hand turns green by itself within about a second', async t => {
 	const workshop = new FakeWorkshop();
 	// The real interval: the promise is "within about a second".
-	const app = mount(workshop, {watchMs: 700});
+	const app = mount(t, workshop, {watchMs: 700});
 	await openStep(app, 'Make a marker file');
 	await app.frame('✗ not yet');
 	workshop.statuses.set('alpha/one', 'pass');
 	const started = Date.now();
 	await app.frame('✓ passes', 1500);
 	t.true(Date.now() - started < 1500);
-	app.unmount();
 });
 
 test('h shows the hint with its variables filled, and hides it again', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	await app.frame('h hint');
 	t.false(app.lastFrame()!.includes('Hint:'));
@@ -183,24 +173,22 @@ test('h shows the hint with its variables filled, and hides it again', async t =
 	t.true(shown.includes('h hide hint'));
 	app.press('h');
 	await app.frame(frame => !frame.includes('Hint:'));
-	app.unmount();
 });
 
 test('a failed check shows expected and actual; an explicit verify that fails shows the hint', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	const frame = await app.frame('expected: a regular file');
 	t.true(frame.includes('actual:   nothing at that path'));
 	app.press('v');
 	await app.frame('Hint:');
-	app.unmount();
 });
 
 test('an error thrown by the engine is a red line, not a stack trace, and the app goes on', async t => {
 	const workshop = new FakeWorkshop();
 	workshop.verifyError = new Error('cannot read /proc/4242/ns/pid: permission denied');
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	const list = await app.frame('✗ cannot read /proc/4242/ns/pid: permission denied');
 	t.false(/\bat .+:\d+:\d+/.test(list), 'no stack frames');
 	app.press(enter);
@@ -208,25 +196,23 @@ test('an error thrown by the engine is a red line, not a stack trace, and the ap
 	workshop.verifyError = undefined;
 	// Watching recovers on its own: the message goes once the engine answers again.
 	await app.frame(frame => !frame.includes('permission denied') && frame.includes('✗ not yet'));
-	app.unmount();
 	t.pass();
 });
 
 test('a run the engine cannot start shows its message', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop, {yes: true});
+	const app = mount(t, workshop, {yes: true});
 	await openStep(app, 'Make a marker file');
 	app.press('r');
 	await waitFor(() => workshop.runs.length === 1);
 	workshop.runs[0]!.fail(new Error('this host cannot run it: unshare is missing'));
 	const frame = await app.frame('✗ this host cannot run it: unshare is missing');
 	t.true(frame.includes('could not run'));
-	app.unmount();
 });
 
 test('n/→ and p/← move between steps and across lessons, saving each place', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	app.press('n');
 	await app.frame('Start the container');
@@ -240,21 +226,19 @@ test('n/→ and p/← move between steps and across lessons, saving each place',
 	await app.frame('Lessons');
 	await waitFor(() => workshop.setCurrentCalls.length >= 5);
 	t.deepEqual(workshop.setCurrentCalls.map(ref => `${ref.lesson}/${ref.step}`), ['alpha/one', 'alpha/two', 'beta/first', 'alpha/two', 'alpha/one']);
-	app.unmount();
 });
 
 test('a step nobody can observe says so', async t => {
 	const workshop = new FakeWorkshop({progress: {current: {lesson: 'beta', step: 'second'}}});
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Set PATH');
 	await app.frame('nothing outside the shell can observe this step');
-	app.unmount();
 	t.pass();
 });
 
 test('q quits; the place is already saved', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	await waitFor(() => workshop.setCurrentCalls.length > 0);
 	app.press('q');
@@ -265,18 +249,17 @@ test('q quits; the place is already saved', async t => {
 
 test('s without a container explains why there is no shell', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	app.press('s');
 	await app.frame('No container is running yet');
 	t.deepEqual(app.outcomes, []);
-	app.unmount();
 });
 
 test('s with a container steps aside with the shell command', async t => {
 	const workshop = new FakeWorkshop();
 	workshop.shell = ['nsenter', '--target', '24915', '--all', '/bin/sh'];
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	app.press('s');
 	await waitFor(() => app.outcomes.length === 1);
@@ -288,7 +271,7 @@ test('s with a container steps aside with the shell command', async t => {
 test('prose longer than the screen scrolls with j/k at 80x24', async t => {
 	const workshop = new FakeWorkshop();
 	workshop.course.lessons[0]!.steps[0]!.prose = Array.from({length: 40}, (_, index) => `Paragraph line ${index + 1}.`).join('\n\n');
-	const app = mount(workshop, {columns: 80, rows: 24});
+	const app = mount(t, workshop, {columns: 80, rows: 24});
 	await openStep(app, 'Make a marker file');
 	const top = await app.frame(/lines 1–\d+ of \d+/);
 	t.true(top.includes('Paragraph line 1.'));
@@ -298,27 +281,24 @@ test('prose longer than the screen scrolls with j/k at 80x24', async t => {
 	await app.frame(/lines 2–\d+/);
 	app.press('k');
 	await app.frame(/lines 1–\d+/);
-	app.unmount();
 });
 
 test('a resize redraws the screen to the new width', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	await app.frame('r run it for me  v verify');
 	app.resize(50, 24);
 	const narrow = await app.frame(frame => frame.split('\n').every(row => [...row].length <= 50) && frame.includes('r run it for me'));
 	t.true(narrow.includes('touch /srv/fixture-root/alpha-marker'));
-	app.unmount();
 });
 
 test('markdown is rendered once the renderer has loaded', async t => {
 	const workshop = new FakeWorkshop();
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	const frame = await app.frame(frame => frame.includes('Create a marker file') && !frame.includes('**'), 5000);
 	t.false(frame.includes('`file`'));
-	app.unmount();
 });
 
 test('d shows the diagram in place of the prose on a narrow terminal', async t => {
@@ -330,7 +310,7 @@ test('d shows the diagram in place of the prose on a narrow terminal', async t =
 		containerLinks: [{name: 'vethCont', index: 2, kind: 'veth', peerIndex: 7, peerElsewhere: true, up: false, operstate: 'DOWN', addresses: []}],
 		containerOnlyMounts: [{id: 1, parent: 0, target: '/proc', fstype: 'proc', source: 'proc', options: 'rw'}],
 	};
-	const app = mount(workshop);
+	const app = mount(t, workshop);
 	await openStep(app, 'Make a marker file');
 	app.press('d');
 	const frame = await app.frame('CONTAINER pid 24915');
@@ -338,5 +318,4 @@ test('d shows the diagram in place of the prose on a narrow terminal', async t =
 	t.true(frame.includes('vethCont DOWN ⇄ vethHost (host)'));
 	t.true(frame.includes('/proc proc'));
 	t.regex(frame, /own ns\s+pid mnt net/);
-	app.unmount();
 });

@@ -1,8 +1,10 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
 import {parseIpJson} from '../../src/host/links.ts';
+import type {Neighbor} from '../../src/host/neighbors.ts';
+import type {IpRoute} from '../../src/host/routes.ts';
 import type {ContainerInfo, Mount} from '../../src/host/types.ts';
-import type {Snapshot} from '../../src/workshop/api.ts';
+import type {FileFact, Snapshot} from '../../src/workshop/api.ts';
 import {describeChanges} from '../../src/workshop/diff.ts';
 
 const ip = (name: string) => parseIpJson(readFileSync(new URL(`../fixtures/ip/${name}.json`, import.meta.url), 'utf8'));
@@ -91,3 +93,58 @@ test('sections come in order: container, mounts, links, files, packages', t => {
 	const texts = describeChanges(before, after, {rootfs: '/ubunturoot'}).map(change => change.text.split(' ')[0]);
 	t.deepEqual(texts, ['container', 'proc', 'vethCont', 'vethHost', '/ubunturoot/tmp', 'apt', 'the']);
 });
+
+const route = (dst: string, dev: string, gateway?: string): IpRoute => ({dst, dev, type: 'unicast', table: 'main', ...(gateway === undefined ? {} : {gateway}), ...(gateway === undefined ? {protocol: 'kernel'} : {})});
+const neighbor = (address: string, dev: string, lladdr: string): Neighbor => ({address, dev, lladdr, state: ['REACHABLE']});
+const wired = {container: withNet, routes: {host: [route('10.200.0.0/30', 'vethHost')], container: [route('10.200.0.0/30', 'vethCont')]}, neighbors: {host: [], container: []}};
+
+test('the host\'s end gets its subnet route', describes, {container: withNet, routes: {host: [], container: []}}, {container: withNet, routes: {host: [route('10.200.0.0/30', 'vethHost')], container: []}}, [
+	'+ route to 10.200.0.0/30 dev vethHost on the host (added by the kernel with the address)',
+]);
+test('a default route inside', describes, wired, {...wired, routes: {...wired.routes, container: [...wired.routes.container, route('default', 'vethCont', '10.200.0.1')]}}, [
+	'+ default route via 10.200.0.1 dev vethCont in the container',
+]);
+test('a route removed inside', describes, {...wired, routes: {...wired.routes, container: [route('default', 'vethCont', '10.200.0.1')]}}, {...wired, routes: {...wired.routes, container: []}}, [
+	'- default route via 10.200.0.1 dev vethCont gone from the container',
+]);
+test('the container\'s routes count only within one shell with its own network', describes, {...wired, container: shell(['pid', 'mnt', 'net'], 1)}, wired, [
+	'- container (pid 1) ended',
+	'+ container started: pid 24915 with its own pid, mnt, net namespaces',
+]);
+test('a ping teaches both ends each other\'s MAC address', describes, wired, {...wired, neighbors: {host: [neighbor('10.200.0.2', 'vethHost', 'a6:5e:05:ab:13:38')], container: [neighbor('10.200.0.1', 'vethCont', '12:a5:24:5b:e8:27')]}}, [
+	'+ the host learned 10.200.0.2\'s MAC address on vethHost (ARP): a6:5e:05:ab:13:38',
+	'+ the container learned 10.200.0.1\'s MAC address on vethCont (ARP): 12:a5:24:5b:e8:27',
+]);
+test('a state change of a known neighbour is not news', describes, {...wired, neighbors: {host: [neighbor('10.200.0.2', 'vethHost', 'a6')], container: []}}, {...wired, neighbors: {host: [{...neighbor('10.200.0.2', 'vethHost', 'a6'), state: ['STALE']}], container: []}}, []);
+test('older snapshots without network facts compare quietly', describes, {container: withNet}, wired, []);
+
+const uts = shell(['pid', 'mnt', 'net', 'uts']);
+test('exec unshare --uts: the same shell, a new namespace', describes, {container: withNet, hostnames: {host: 'vm', container: 'vm'}}, {container: uts, hostnames: {host: 'vm', container: 'vm'}}, [
+	'~ the container\'s shell (pid 24915, same process) now has its own uts namespace',
+]);
+test('the container is renamed, the host is not', describes, {container: uts, hostnames: {host: 'vm', container: 'vm'}}, {container: uts, hostnames: {host: 'vm', container: 'rootcamp'}}, [
+	'~ the container\'s hostname: vm → rootcamp (the host is still vm)',
+]);
+test('hostname without a UTS namespace renames the host', describes, {container: withNet, hostnames: {host: 'vm', container: 'vm'}}, {container: withNet, hostnames: {host: 'rootcamp', container: 'rootcamp'}}, [
+	'~ the host\'s hostname: vm → rootcamp (the container shares the host\'s UTS namespace)',
+]);
+
+const dir: FileFact = {type: 'dir', mode: '0755', size: 40};
+const charNode = (rdev: string): FileFact => ({type: 'other', mode: '0666', size: 0, special: 'char', rdev});
+const devTmpfs = mount('/dev', 'tmpfs');
+test('a tmpfs on /dev hides what the rootfs had there', describes, {container: withNet, containerDev: [{name: 'console', fact: charNode('5:1')}, {name: 'null', fact: charNode('1:3')}]}, {container: withNet, containerMounts: [devTmpfs], containerDev: []}, [
+	'+ tmpfs mounted on /dev (container only; host mounts unchanged)',
+	'- hidden by the new mount on /dev: console, null',
+]);
+test('nodes made on the container\'s tmpfs', describes, {container: withNet, containerMounts: [devTmpfs], containerDev: []}, {container: withNet, containerMounts: [devTmpfs], containerDev: [{name: 'null', fact: charNode('1:3')}, {name: 'pts', fact: dir}, {name: 'ptmx', fact: {type: 'symlink', mode: '0777', size: 8, target: 'pts/ptmx'}}]}, [
+	'+ /dev/null: character device 1:3, mode 0666 (on the container\'s tmpfs, not on disk)',
+	'+ /dev/pts: directory (on the container\'s tmpfs, not on disk)',
+	'+ /dev/ptmx: symlink → pts/ptmx (on the container\'s tmpfs, not on disk)',
+]);
+test('`> /dev/null` without a node writes a file on disk', describes, {container: withNet, containerDev: []}, {container: withNet, containerDev: [{name: 'null', fact: {type: 'file', mode: '0644', size: 3, preview: 'hi\n'}}]}, [
+	'+ /dev/null: regular file (hi) (in the rootfs, on disk)',
+]);
+test('a file replaced by a node', describes, {container: withNet, containerMounts: [devTmpfs], containerDev: [{name: 'null', fact: {type: 'file', mode: '0644', size: 0, preview: ''}}]}, {container: withNet, containerMounts: [devTmpfs], containerDev: [{name: 'null', fact: charNode('1:3')}]}, [
+	'~ /dev/null: regular file (empty) → character device 1:3, mode 0666',
+]);
+test('a node removed', describes, {container: withNet, containerDev: [{name: 'zero', fact: charNode('1:5')}]}, {container: withNet, containerDev: []}, ['- gone from the container\'s /dev: zero']);

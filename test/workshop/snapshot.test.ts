@@ -28,5 +28,42 @@ test('a snapshot gathers every fact, and survives a missing ip', async t => {
 		files: {'/ubunturoot/tmp': {type: 'dir', mode: '1777', size: 1}, '/ubunturoot/etc/resolv.conf': null},
 		packages: [],
 		aptLists: 3,
+		routes: {host: [], container: []},
+		neighbors: {host: [], container: []},
+		hostnames: {},
+		containerDev: null,
 	});
+});
+
+test('network facts: all the container\'s, the host\'s on its veth links only', async t => {
+	const container = {pid: 24_915, root: '/ubunturoot', own: ['pid', 'mnt', 'net'] as Array<'pid' | 'mnt' | 'net'>, command: '/bin/sh', startTime: 1};
+	const veth = {name: 'vethHost', index: 13, kind: 'veth', peerElsewhere: true, up: true, operstate: 'UP', addresses: ['10.200.0.1/30']};
+	const eth0 = {name: 'eth0', index: 2, peerElsewhere: false, up: true, operstate: 'UP', addresses: ['192.0.2.2/24']};
+	const unicast = (dst: string, dev: string, table = 'main') => ({dst, dev, type: 'unicast', table});
+	const snapshot = await takeSnapshot(fakeProbes({
+		container: async () => container,
+		hostLinks: async () => [eth0, veth],
+		routes: async where => (where === 'host'
+			? [unicast('default', 'eth0'), unicast('10.200.0.0/30', 'vethHost'), unicast('10.200.0.1', 'vethHost', 'local')]
+			: [unicast('10.200.0.0/30', 'vethCont'), unicast('10.200.0.2', 'vethCont', 'local')]),
+		neighbors: async where => (where === 'host'
+			? [{address: '192.0.2.1', dev: 'eth0', lladdr: '02:fc:00:00:00:fe', state: ['REACHABLE']}, {address: '10.200.0.2', dev: 'vethHost', lladdr: 'a6', state: ['STALE']}, {address: '10.200.0.3', dev: 'vethHost', state: ['FAILED']}]
+			: [{address: '10.200.0.1', dev: 'vethCont', lladdr: '12', state: ['DELAY']}]),
+		hostname: async where => (where === 'host' ? 'vm' : 'rootcamp'),
+		entries: async path => (path === '/proc/24915/root/dev' ? [{name: 'null', fact: {type: 'other', mode: '0666', size: 0, special: 'char', rdev: '1:3'}}] : null),
+		resolve: async path => ({path, inside: path, fact: null}),
+	}), []);
+	t.deepEqual(snapshot.routes, {host: [unicast('10.200.0.0/30', 'vethHost')], container: [unicast('10.200.0.0/30', 'vethCont')]});
+	t.deepEqual(snapshot.neighbors, {host: [{address: '10.200.0.2', dev: 'vethHost', lladdr: 'a6', state: ['STALE']}], container: [{address: '10.200.0.1', dev: 'vethCont', lladdr: '12', state: ['DELAY']}]});
+	t.deepEqual(snapshot.hostnames, {host: 'vm', container: 'rootcamp'});
+	t.deepEqual(snapshot.containerDev?.map(entry => entry.name), ['null']);
+});
+
+test('a snapshot survives network facts it cannot read', async t => {
+	const broken = async () => {
+		throw new Error('`ip` was not found');
+	};
+
+	const snapshot = await takeSnapshot(fakeProbes({routes: broken, neighbors: broken, hostname: broken}), []);
+	t.deepEqual([snapshot.routes, snapshot.neighbors, snapshot.hostnames], [{host: [], container: []}, {host: [], container: []}, {}]);
 });

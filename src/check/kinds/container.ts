@@ -59,8 +59,13 @@ export function judge(check: CheckSpec, {rootfs, container}: ContainerData): Che
 		return pass(check, `the container's shell is pid ${container.pid}, with its own ${container.own.join(', ')} namespaces`, {expected, actual});
 	}
 
-	// Namespaces are fixed when the shell starts: the fix is always to leave and start again.
 	const shares = joinWords(missing.map(kind => `the host's ${sharedWhat[kind]}`));
+	if (missing.length === 1 && missing[0] === 'uts') {
+		// unshare(2) moves the caller itself into a new UTS namespace: the shell can change in place.
+		return fail(check, `this shell shares the host's hostname: in that shell run exec unshare --uts /bin/bash (the same process then has a UTS namespace of its own, and keeps its PID, mounts and network)`, {expected, actual});
+	}
+
+	// A new PID, mount or network namespace means a new shell: the fix is to leave and start again.
 	const remedy = joinWords(missing.map(kind => remedies[kind]));
 	return fail(check, `this shell shares ${shares}: exit it and start it again with ${remedy}`, {expected, actual});
 }

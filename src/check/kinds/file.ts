@@ -3,13 +3,14 @@ import type {CheckSpec} from '../../lesson/types.ts';
 import type {Probes} from '../../host/probes.ts';
 import {isLoopback, parseNameservers} from '../../host/resolver.ts';
 import {splitRoot} from '../../host/probes.ts';
+import type {Entry} from '../../host/entries.ts';
 import type {FileFact} from '../../workshop/api.ts';
 import type {CheckResult} from '../types.ts';
 import {summarizeText} from '../format.ts';
 import {checkExclusive, checkOptions, checkPath, checkRegex, firstProblem, flag} from '../options.ts';
 import {fail, pass} from '../result.ts';
 
-const types = ['file', 'dir', 'symlink'] as const;
+const types = ['file', 'dir', 'symlink', 'char', 'block'] as const;
 
 /** What the file check needs, read without ever leaving the rootfs through a symlink. */
 export type FileData = {
@@ -26,28 +27,33 @@ export type FileData = {
 	text?: string | null;
 	/** The host's upstream resolver, read only for a resolv.conf (to name it in messages). */
 	resolver?: string;
+	/** A directory's entries, read only for `no-block`. */
+	entries?: Entry[] | null;
 };
 
-/** The problem with a `file PATH [type=] [mode=] [match=] [not-match=] [absent]` line, if any. */
+/** The problem with a `file PATH [type=] [mode=] [dev=MAJOR:MINOR] [match=] [not-match=] [no-block] [absent]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
 	const type = check.options.type;
 	const mode = check.options.mode;
 	return firstProblem(
 		check.args.length > 1 ? `\`file\` takes one path, got ${check.args.length} (quote a path with spaces)` : undefined,
 		checkPath(check.args[0]),
-		checkOptions(check, {values: ['type', 'mode', 'match', 'not-match'], flags: ['absent']}),
+		checkOptions(check, {values: ['type', 'mode', 'dev', 'match', 'not-match'], flags: ['absent', 'no-block']}),
 		type !== undefined && !(types as readonly string[]).includes(type) ? `\`type=${type}\` must be one of ${types.join(', ')}` : undefined,
+		check.options.dev !== undefined && !/^\d+:\d+$/.test(check.options.dev) ? `\`dev=${check.options.dev}\` must be MAJOR:MINOR, such as 1:3` : undefined,
+		check.options.dev !== undefined && type !== 'char' && type !== 'block' ? '`dev=` needs type=char or type=block' : undefined,
+		flag(check, 'no-block') && type !== undefined && type !== 'dir' ? '`no-block` is for a directory (type=dir)' : undefined,
 		mode !== undefined && !/^[0-7]{3,4}$/.test(mode) ? `\`mode=${mode}\` must be 3 or 4 octal digits, such as 1777` : undefined,
 		checkRegex(check, 'match'),
 		checkRegex(check, 'not-match'),
-		...['type', 'mode', 'match', 'not-match'].map(name => checkExclusive(check, ['absent', name])),
+		...['type', 'mode', 'dev', 'match', 'not-match', 'no-block'].map(name => checkExclusive(check, ['absent', name])),
 	);
 }
 
 /** Reads the path, its symlink target within the rootfs, and its text when lines are to be matched. */
 export async function probe(check: CheckSpec, probes: Probes): Promise<FileData> {
 	const path = check.args[0]!;
-	const [root, inside] = splitRoot(probes.rootfs, path);
+	const [root, inside] = splitRoot(probes.rootfs, path, probes.proc);
 	const own = await probes.resolve(path, {follow: false});
 	const data: FileData = {path, inside, fact: own.fact, ...(root === '/' ? {} : {rootfs: root})};
 	let end = own;
@@ -59,6 +65,10 @@ export async function probe(check: CheckSpec, probes: Probes): Promise<FileData>
 	const matching = check.options.match !== undefined || check.options['not-match'] !== undefined;
 	if (matching && end.fact?.type === 'file') {
 		data.text = await probes.text(end.path);
+	}
+
+	if (flag(check, 'no-block') && end.fact?.type === 'dir') {
+		data.entries = await probes.entries(end.path);
 	}
 
 	if (posix.basename(path) === 'resolv.conf') {
@@ -86,7 +96,7 @@ export function judge(check: CheckSpec, data: FileData): CheckResult {
 	}
 
 	if (fact === null) {
-		const create = wantedType === 'dir' ? `: create it ${where(data)}: mkdir -p ${data.inside}` : '';
+		const create = wantedType === 'dir' ? `: create it ${where(data)}: mkdir -p ${data.inside}` : isDevice(wantedType) ? `: create it ${where(data)}: ${mknod(check, data)}` : '';
 		return fail(check, `${path} does not exist${create}`, details);
 	}
 
@@ -97,7 +107,7 @@ export function judge(check: CheckSpec, data: FileData): CheckResult {
 	}
 
 	if (wantedType !== undefined && fact.type === 'symlink') {
-		return fail(check, `${symlinkProblem(data)}: replace it with a real ${wantedType === 'dir' ? 'directory' : 'file'}${replaceHint(data)}`, details);
+		return fail(check, `${symlinkProblem(data)}: replace it with a real ${wantedName(wantedType)}${replaceHint(data)}`, details);
 	}
 
 	const effective = fact.type === 'symlink' ? data.target?.fact ?? null : fact;
@@ -105,8 +115,13 @@ export function judge(check: CheckSpec, data: FileData): CheckResult {
 		return fail(check, `${symlinkProblem(data)}: point it at something inside the rootfs, or replace it with a real file${replaceHint(data)}`, details);
 	}
 
-	if (wantedType !== undefined && effective.type !== wantedType) {
-		return fail(check, `${path} is a ${typeName(effective)}, expected a ${wantedType === 'dir' ? 'directory' : 'regular file'}`, details);
+	if (wantedType !== undefined && !isType(effective, wantedType)) {
+		return fail(check, typeProblem(check, data, effective), details);
+	}
+
+	const wantedDevice = check.options.dev;
+	if (wantedDevice !== undefined && effective.rdev !== wantedDevice) {
+		return fail(check, `${path} is ${typeName(effective)} ${effective.rdev}, expected ${wantedDevice}: the numbers name the driver, not the file name; ${where(data)} run rm ${data.inside}; ${mknod(check, data)}`, details);
 	}
 
 	if (wantedMode !== undefined && effective.mode !== wantedMode) {
@@ -116,6 +131,12 @@ export function judge(check: CheckSpec, data: FileData): CheckResult {
 	const lineProblem = matchProblem(check, data);
 	if (lineProblem !== undefined) {
 		return fail(check, lineProblem, details);
+	}
+
+	const blocks = (data.entries ?? []).filter(entry => entry.fact.special === 'block').map(entry => entry.name);
+	if (flag(check, 'no-block') && blocks.length > 0) {
+		// A block device node is a door to a disk: whoever can open it reads and writes the disk raw.
+		return fail(check, `${path} holds block devices (${summarizeNames(blocks)}): disks of the host are visible ${where(data)}, and its root could read and write them raw, past every file permission. Was the host's /dev bind-mounted or a devtmpfs mounted there? Unmount it and mount a fresh tmpfs instead`, details);
 	}
 
 	return pass(check, `${path} is as expected (${actual})`, details);
@@ -214,7 +235,44 @@ function normalizeMode(mode: string | undefined): string | undefined {
 }
 
 function typeName(fact: FileFact): string {
+	if (fact.type === 'other' && fact.special !== undefined) {
+		return {char: 'character device', block: 'block device', fifo: 'FIFO', socket: 'socket'}[fact.special];
+	}
+
 	return {file: 'regular file', dir: 'directory', symlink: 'symlink', other: 'special file'}[fact.type];
+}
+
+function wantedName(type: string): string {
+	return {file: 'file', dir: 'directory', symlink: 'symlink', char: 'character device', block: 'block device'}[type] ?? type;
+}
+
+function isDevice(type: string | undefined): type is 'char' | 'block' {
+	return type === 'char' || type === 'block';
+}
+
+function isType(fact: FileFact, type: string): boolean {
+	return isDevice(type) ? fact.type === 'other' && fact.special === type : fact.type === type;
+}
+
+/** The mknod line that makes the node the check describes (mode 666 unless it names one). */
+function mknod(check: CheckSpec, data: FileData): string {
+	const [major, minor] = (check.options.dev ?? 'MAJOR:MINOR').split(':');
+	return `mknod -m ${check.options.mode ?? '666'} ${data.inside} ${check.options.type === 'block' ? 'b' : 'c'} ${major} ${minor}`;
+}
+
+function typeProblem(check: CheckSpec, data: FileData, effective: FileFact): string {
+	const wantedType = check.options.type!;
+	const head = `${data.path} is a ${typeName(effective)}, expected a ${wantedType === 'file' ? 'regular file' : wantedName(wantedType)}`;
+	if (isDevice(wantedType) && effective.type === 'file') {
+		// The classic trap: `> /dev/null` before the node exists creates an ordinary file there.
+		return `${head}: something wrote to ${data.inside} before the device node existed, which creates an ordinary file; ${where(data)} run rm ${data.inside}; ${mknod(check, data)}`;
+	}
+
+	return isDevice(wantedType) ? `${head}: ${where(data)} run rm -r ${data.inside}; ${mknod(check, data)}` : head;
+}
+
+function summarizeNames(names: string[]): string {
+	return names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', ');
 }
 
 function describeExpected(check: CheckSpec): string {
@@ -223,6 +281,14 @@ function describeExpected(check: CheckSpec): string {
 	}
 
 	const parts = [check.options.type ?? 'exists'];
+	if (check.options.dev !== undefined) {
+		parts.push(`device ${check.options.dev}`);
+	}
+
+	if (flag(check, 'no-block')) {
+		parts.push('no block devices');
+	}
+
 	if (check.options.mode !== undefined) {
 		parts.push(`mode ${normalizeMode(check.options.mode)}`);
 	}
@@ -249,7 +315,12 @@ function describeActual(data: FileData): string {
 		return `symlink → ${fact.target} (${end})`;
 	}
 
-	const parts: string[] = [fact.type, `mode ${fact.mode}`];
+	const parts: string[] = [fact.type === 'other' ? `${fact.special ?? 'special'}${fact.rdev === undefined ? '' : ` ${fact.rdev}`}` : fact.type, `mode ${fact.mode}`];
+	const blocks = (data.entries ?? []).filter(entry => entry.fact.special === 'block');
+	if (data.entries !== undefined && data.entries !== null) {
+		parts.push(blocks.length === 0 ? `${data.entries.length} entries, no block devices` : `block devices: ${summarizeNames(blocks.map(entry => entry.name))}`);
+	}
+
 	if (data.text !== undefined && data.text !== null) {
 		parts.push(summarizeText(data.text));
 	}

@@ -19,7 +19,7 @@ export type LinkData = {
 	otherLinks?: Link[];
 };
 
-/** The problem with a `link NAME in=host|container [kind=] [peer=] [up] [down] [absent] [if-present]` line. */
+/** The problem with a `link NAME in=host|container [kind=] [peer=] [up] [down] [address=CIDR] [absent] [if-present]` line. */
 export function validate(check: CheckSpec): string | undefined {
 	const [name] = check.args;
 	const side = check.options.in;
@@ -27,12 +27,13 @@ export function validate(check: CheckSpec): string | undefined {
 		name === undefined ? '`link` needs an interface name' : undefined,
 		check.args.length > 1 ? `\`link\` takes one interface name, got ${check.args.length}` : undefined,
 		name !== undefined && !name.includes('{{') && name.length > maxNameLength ? `interface name \`${name}\` is longer than ${maxNameLength} characters` : undefined,
-		checkOptions(check, {values: ['in', 'kind', 'peer'], flags: ['up', 'down', 'absent', 'if-present']}),
+		checkOptions(check, {values: ['in', 'kind', 'peer', 'address'], flags: ['up', 'down', 'absent', 'if-present']}),
+		checkAddress(check.options.address),
 		side === undefined ? '`link` needs in=host or in=container' : undefined,
 		side !== undefined && !(sides as readonly string[]).includes(side) ? `\`in=${side}\` must be host or container` : undefined,
 		checkExclusive(check, ['up', 'down']),
 		checkExclusive(check, ['absent', 'if-present']),
-		...['kind', 'peer', 'up', 'down'].map(option => checkExclusive(check, ['absent', option])),
+		...['kind', 'peer', 'up', 'down', 'address'].map(option => checkExclusive(check, ['absent', option])),
 	);
 }
 
@@ -106,7 +107,8 @@ export function judge(check: CheckSpec, data: LinkData): CheckResult {
 	const run = side === 'host' ? '' : ` (from the host: nsenter --net=/proc/${container!.pid}/ns/net ip link set ${name} up)`;
 	if (flag(check, 'up') && !link.up) {
 		// Moving a link into another namespace sets it down, even if it was up before the move.
-		const moved = side === 'container' ? ' (moving a link into another namespace sets it down)' : '';
+		// A new network namespace has only lo, and down; any other link arrives down from a move.
+		const moved = side !== 'container' ? '' : name === 'lo' ? ' (a new network namespace starts with lo down)' : ' (moving a link into another namespace sets it down)';
 		return fail(check, `${name} is DOWN${moved}: set it up with ip link set ${name} up${run}`, details);
 	}
 
@@ -114,7 +116,44 @@ export function judge(check: CheckSpec, data: LinkData): CheckResult {
 		return fail(check, `${name} is UP: set it down with ip link set ${name} down`, details);
 	}
 
+	const addressProblem = checkLinkAddress(check, link, side);
+	if (addressProblem !== undefined) {
+		return fail(check, addressProblem, details);
+	}
+
 	return pass(check, `${name} is ${place} (${actual})`, details);
+}
+
+/** The problem with an `address=` option's value: an IPv4 or IPv6 address with its prefix length. */
+function checkAddress(address: string | undefined): string | undefined {
+	if (address === undefined || address === 'true' || address.includes('{{')) {
+		return undefined;
+	}
+
+	const [ip, length, extra] = address.split('/');
+	const valid = extra === undefined && length !== undefined && /^\d{1,3}$/.test(length)
+		&& (/^(?:\d{1,3}\.){3}\d{1,3}$/.test(ip!) ? Number(length) <= 32 : /^[\da-f:]+$/i.test(ip!) && ip!.includes(':') && Number(length) <= 128);
+	return valid ? undefined : `\`address=${address}\` must be an address with its prefix length, such as 10.200.0.1/30`;
+}
+
+/** Whether the link holds the `address=` asked for; a different prefix length on the same address is named. */
+function checkLinkAddress(check: CheckSpec, link: Link, side: 'host' | 'container'): string | undefined {
+	const wanted = check.options.address;
+	if (wanted === undefined || link.addresses.some(address => address.toLowerCase() === wanted.toLowerCase())) {
+		return undefined;
+	}
+
+	const name = check.args[0]!;
+	const where = side === 'host' ? 'on the host run' : 'inside the container run';
+	const [ip] = wanted.split('/');
+	const near = link.addresses.find(address => address.split('/')[0] === ip);
+	if (near !== undefined) {
+		// The prefix length decides which addresses are "on the link": the wrong one breaks the route.
+		return `${name} has ${near}, not ${wanted}: the prefix length decides which addresses the kernel routes through ${name}; ${where} ip addr del ${near} dev ${name}; ip addr add ${wanted} dev ${name}`;
+	}
+
+	const others = link.addresses.filter(address => !address.toLowerCase().startsWith('fe80:'));
+	return `${name} has no address ${wanted}${others.length > 0 ? ` (it has ${others.join(', ')})` : ''}: ${where} ip addr add ${wanted} dev ${name}`;
 }
 
 function missingMessage(check: CheckSpec, {side, container, otherLinks}: LinkData): string {
@@ -182,6 +221,10 @@ function describeExpected(check: CheckSpec, place: string): string {
 
 	if (flag(check, 'down')) {
 		parts.push('DOWN');
+	}
+
+	if (check.options.address !== undefined) {
+		parts.push(`address ${check.options.address}`);
 	}
 
 	return `${parts.join(', ')}${flag(check, 'if-present') ? ' (if present)' : ''}`;

@@ -2,70 +2,100 @@ import {posix} from 'node:path';
 import type {CheckSpec} from '../../lesson/types.ts';
 import type {Probes} from '../../host/probes.ts';
 import type {ContainerInfo, Mount} from '../../host/types.ts';
+import {showsSource, type MountSource} from '../../host/mount-source.ts';
 import type {CheckResult} from '../types.ts';
 import {checkOptions, checkPath, firstProblem, flag} from '../options.ts';
 import {fail, noContainerMessage, pass, skip} from '../result.ts';
 
-const sides = ['container', 'host'] as const;
+/** Why a jail check skips: there is no jail shell to look into. */
+export const noJailMessage = 'no jail shell is running: start it with the pivot-root/private step';
 
-/** What the mount check needs: the mount table of the side it looks at. */
-export type MountData = {side: 'container' | 'host'; target: string; container: ContainerInfo | null; mounts: Mount[]};
+const sides = ['container', 'host', 'jail'] as const;
+type Side = (typeof sides)[number];
 
-/** The problem with a `mount container|host PATH [type=FSTYPE] [absent]` line, if any. */
+/**
+ * What the mount check needs: the mount table of the side it looks at (the container's or the
+ * jail's shell is `container`), and for `bind=` where that host directory lives.
+ */
+export type MountData = {side: Side; target: string; container: ContainerInfo | null; mounts: Mount[]; bind?: {path: string; source?: MountSource}};
+
+/** The problem with a `mount container|host|jail PATH [type=FSTYPE] [bind=HOSTDIR] [absent]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
 	const [side, path] = check.args;
 	return firstProblem(
-		side === undefined || !(sides as readonly string[]).includes(side) ? `\`mount\` needs \`container\` or \`host\` first, got \`${side ?? ''}\`` : undefined,
+		side === undefined || !(sides as readonly string[]).includes(side) ? `\`mount\` needs \`container\`, \`host\` or \`jail\` first, got \`${side ?? ''}\`` : undefined,
 		checkPath(path, 'the mount point'),
 		check.args.length > 2 ? `\`mount\` takes a side and one path, got ${check.args.length} words` : undefined,
-		checkOptions(check, {values: ['type'], flags: ['absent']}),
+		checkOptions(check, {values: ['type', 'bind'], flags: ['absent']}),
 		check.options.type !== undefined && flag(check, 'absent') ? '`absent` and `type` cannot be combined' : undefined,
+		check.options.bind !== undefined && flag(check, 'absent') ? '`absent` and `bind` cannot be combined' : undefined,
+		check.options.bind === undefined ? undefined : checkPath(check.options.bind, 'the bound directory'),
 	);
 }
 
-/** Reads the container's mount table (relative to its root) or rootcamp's own. */
+/** Reads the container's or the jail's mount table (relative to its root), or rootcamp's own. */
 export async function probe(check: CheckSpec, probes: Probes): Promise<MountData> {
-	const side = check.args[0] === 'host' ? 'host' : 'container';
+	const side = (check.args[0] ?? 'container') as Side;
 	const target = normalize(check.args[1]!);
+	const bindPath = check.options.bind;
+	const bind = bindPath === undefined ? undefined : {path: bindPath, source: await probes.mountSource(bindPath)};
+	const withBind = bind === undefined ? {} : {bind};
 	if (side === 'host') {
-		return {side, target, container: null, mounts: await probes.hostMounts()};
+		return {side, target, container: null, mounts: await probes.hostMounts(), ...withBind};
 	}
 
-	const container = await probes.container();
-	return {side, target, container, mounts: container === null ? [] : await probes.containerMounts()};
+	const shell = side === 'jail' ? await probes.jail() : await probes.container();
+	const mounts = shell === null ? [] : await (side === 'jail' ? probes.jailMounts() : probes.containerMounts());
+	return {side, target, container: shell, mounts, ...withBind};
 }
 
 /** Passes when something (of `type`) is mounted at the path as that side sees it; with `absent`, when nothing is. */
-export function judge(check: CheckSpec, {side, target, container, mounts}: MountData): CheckResult {
+export function judge(check: CheckSpec, {side, target, container, mounts, bind}: MountData): CheckResult {
 	if (side === 'container' && container === null) {
 		return skip(check, noContainerMessage);
+	}
+
+	if (side === 'jail' && container === null) {
+		return skip(check, noJailMessage);
 	}
 
 	// The last mount at a path is the one on top: it is what a process sees there.
 	const mount = mounts.filter(candidate => normalize(candidate.target) === target).at(-1);
 	const type = check.options.type;
-	const seen = side === 'container' ? 'inside the container' : 'on the host';
-	const expected = flag(check, 'absent') ? `nothing mounted on ${target}` : `${type ?? 'a filesystem'} mounted on ${target}`;
-	const actual = mount === undefined ? `nothing mounted on ${target}` : `${mount.fstype} (${mount.source}) mounted on ${target}`;
+	const seen = {container: 'inside the container', jail: 'in the jail', host: 'on the host'}[side];
+	const expected = flag(check, 'absent') ? `nothing mounted on ${target}` : `${bind ? `${bind.path} (bind-mounted)` : type ?? 'a filesystem'} mounted on ${target}`;
+	const actual = mount === undefined ? `nothing mounted on ${target}` : `${mount.fstype} (${mount.source}${mount.root !== undefined && mount.root !== '/' ? ` ${mount.root}` : ''}) mounted on ${target}`;
 	const details = {expected, actual};
 	if (flag(check, 'absent')) {
 		return mount === undefined
 			? pass(check, `nothing is mounted on ${target} ${seen}`, details)
-			: fail(check, `${mount.fstype} is still mounted on ${target} ${seen}: unmount it with umount ${target}`, details);
+			: fail(check, `${mount.fstype} is still mounted on ${target} ${seen}: unmount it with umount ${side === 'jail' ? `-l ${target} in the jail shell (-l: the old root is busy until nothing uses it)` : target}`, details);
 	}
 
 	if (mount === undefined) {
 		return fail(check, missingMessage(side, target, type), details);
 	}
 
+	if (bind !== undefined && (bind.source === undefined || !showsSource(mount, bind.source))) {
+		const shows = `${mount.root ?? '/'} of ${mount.source} (${mount.device ?? '?'})`;
+		const remedy = target === '/'
+			? `its / is still the old root: in the jail shell, cd ${bind.path} && pivot_root . oldroot`
+			: `in the jail shell, mount --bind ${bind.path} ${target}`;
+		return fail(check, `${target} ${seen} shows ${shows}, not ${bind.path}: ${remedy}`, details);
+	}
+
 	if (type !== undefined && mount.fstype !== type) {
 		return fail(check, `${target} has ${mount.fstype} mounted ${seen}, not ${type}: umount ${target}, then mount -t ${type} ${type} ${target}`, details);
 	}
 
-	return pass(check, `${mount.fstype} is mounted on ${target} ${seen}`, details);
+	return pass(check, bind === undefined ? `${mount.fstype} is mounted on ${target} ${seen}` : `${bind.path} is bind-mounted on ${target} ${seen}`, details);
 }
 
-function missingMessage(side: 'container' | 'host', target: string, type: string | undefined): string {
+function missingMessage(side: Side, target: string, type: string | undefined): string {
+	if (side === 'jail') {
+		return `nothing is mounted on ${target} in the jail${type === undefined ? '' : `: in the jail shell run mount -t ${type} ${type} ${target}`}`;
+	}
+
 	if (side === 'host') {
 		return `nothing is mounted on ${target} on the host${type === undefined ? '' : `: mount -t ${type} ${type} ${target}`}`;
 	}

@@ -1,0 +1,64 @@
+import {readFile, realpath} from 'node:fs/promises';
+import {readCgroupGroup, readCgroupHierarchy, readProcCgroup, type CgroupGroup, type CgroupHierarchy, type ProcCgroup} from './cgroup.ts';
+import {findJail, namespaceLink, type JailInfo} from './jail.ts';
+import {readMountinfo} from './mountinfo.ts';
+import {sourceOf, type MountSource} from './mount-source.ts';
+import {listProcesses, type ProcessInfo} from './processes.ts';
+import {findRootless, userIdOf, type RootlessInfo} from './rootless.ts';
+import type {ContainerInfo, Mount} from './types.ts';
+
+/** The facts of the lessons beyond the write-up: control groups, the jail shell, the rootless shell. */
+export type IsolationProbes = {
+	/** Where this host keeps the pids and memory controllers (cgroup v2, or v1 hierarchies). */
+	cgroupHierarchy(): Promise<CgroupHierarchy>;
+	/** A control group the lessons name (`rootcamp`); null when it exists in no hierarchy. */
+	cgroup(name: string): Promise<CgroupGroup | null>;
+	/** The groups a process is in (`/proc/PID/cgroup`); null when it is gone. */
+	processCgroups(pid: number): Promise<ProcCgroup[] | null>;
+	/** A process's PID namespace (`pid:[4026532249]`); undefined when it is gone. */
+	pidNamespace(pid: number): Promise<string | undefined>;
+	/** The jail shell: a mount namespace of its own that holds the rootfs (bind-mounted, or as its `/`). */
+	jail(): Promise<JailInfo | null>;
+	/** The jail's mount table, relative to its root; empty without a jail. */
+	jailMounts(): Promise<Mount[]>;
+	/** The rootless shell: the first process of a user namespace of its own. */
+	rootless(): Promise<RootlessInfo | null>;
+	/** A host user's ID by name (or number), from the host's /etc/passwd. */
+	userId(name: string): Promise<number | undefined>;
+	/** Where a host directory lives (its filesystem's device and its path there), from rootcamp's mount table. */
+	mountSource(path: string): Promise<MountSource | undefined>;
+};
+
+type Base = {
+	proc: string;
+	rootfs: string;
+	once: <T>(key: string, read: () => Promise<T>) => Promise<T>;
+	container: () => Promise<ContainerInfo | null>;
+	hostMounts: () => Promise<Mount[]>;
+	/** The host's user database (tests point it at a fixture). */
+	passwd?: string;
+};
+
+/** The isolation probes of one evaluation round, sharing its memo. */
+export function isolationProbes({proc, rootfs, once, container, hostMounts, passwd = '/etc/passwd'}: Base): IsolationProbes {
+	// One process listing per round serves both finders.
+	const processes = () => once<ProcessInfo[]>('processes', async () => listProcesses({proc}));
+	const probes: IsolationProbes = {
+		cgroupHierarchy: () => once('cgroupHierarchy', async () => readCgroupHierarchy({proc})),
+		cgroup: name => once(`cgroup:${name}`, async () => readCgroupGroup(await probes.cgroupHierarchy(), name)),
+		processCgroups: pid => once(`processCgroups:${pid}`, async () => readProcCgroup(pid, {proc})),
+		pidNamespace: pid => once(`pidNamespace:${pid}`, async () => namespaceLink(pid, 'pid', proc)),
+		jail: () => once('jail', async () => {
+			const shell = await container();
+			return findJail(rootfs, {proc, processes: await processes(), exclude: shell === null ? [] : [shell.pid]});
+		}),
+		jailMounts: () => once('jailMounts', async () => {
+			const jail = await probes.jail();
+			return jail === null ? [] : readMountinfo(jail.pid, {proc}).catch(() => []);
+		}),
+		rootless: () => once('rootless', async () => findRootless({proc, processes: await processes()})),
+		userId: name => once(`userId:${name}`, async () => userIdOf(name, await readFile(passwd, 'utf8').catch(() => ''))),
+		mountSource: path => once(`mountSource:${path}`, async () => sourceOf(await hostMounts(), await realpath(path).catch(() => path))),
+	};
+	return probes;
+}

@@ -1,0 +1,110 @@
+import {findVariables} from '../lesson/variables.ts';
+import type {CgroupSelector, Course, SideShell, Variables} from '../lesson/types.ts';
+import type {Probes} from '../host/probes.ts';
+import type {CgroupGroup} from '../host/cgroup.ts';
+import type {Snapshot} from './api.ts';
+
+/** What the lessons beyond the write-up ask the engine to watch: their control groups and side shells. */
+export type IsolationWatch = {
+	/** Group names the `cgroup` checks name (`rootcamp`). */
+	cgroups: string[];
+	/** Side shells a block starts or runs in, a check looks at, or a text names as `{{jail}}`. */
+	shells: SideShell[];
+};
+
+/** Reads from the course what to watch, so a course without these lessons never pays for the scans. */
+export const isolationWatch = (course: Course): IsolationWatch => {
+	const cgroups = new Set<string>();
+	const shells = new Set<SideShell>();
+	for (const step of course.lessons.flatMap(lesson => lesson.steps)) {
+		for (const block of step.commands) {
+			if (block.where === 'jail' || block.where === 'rootless') {
+				shells.add(block.where);
+			}
+
+			if (block.starts) {
+				shells.add(block.starts);
+			}
+		}
+
+		for (const check of step.checks) {
+			if (check.kind === 'cgroup' && check.args[0] !== undefined && !check.args[0].includes('{{')) {
+				cgroups.add(check.args[0]);
+			}
+
+			if ((check.kind === 'container' || check.kind === 'mount') && check.args[0] === 'jail') {
+				shells.add('jail');
+			}
+
+			if (check.kind === 'jail') {
+				shells.add('jail');
+			}
+
+			if (check.kind === 'userns') {
+				shells.add('rootless');
+			}
+		}
+
+		for (const text of [step.prose, step.hint, ...step.commands.map(block => block.text), ...step.checks.map(check => check.source)]) {
+			for (const {name} of findVariables(text)) {
+				if (name === 'jail' || name === 'rootless') {
+					shells.add(name);
+				}
+			}
+		}
+	}
+
+	return {cgroups: [...cgroups], shells: [...shells]};
+};
+
+/** `{{jail}}` and `{{rootless}}`: the host PIDs of the side shells, when they run (and when the course has them). */
+export const sideVariables = async (probes: Probes, watch: IsolationWatch): Promise<Pick<Variables, SideShell>> => {
+	const [jail, rootless] = await Promise.all([
+		watch.shells.includes('jail') ? probes.jail() : null,
+		watch.shells.includes('rootless') ? probes.rootless() : null,
+	]);
+	return {jail: jail ? String(jail.pid) : undefined, rootless: rootless ? String(rootless.pid) : undefined};
+};
+
+/** Whether a block written for one kind of cgroup hierarchy applies to this host (unmarked blocks always do). */
+export const forHierarchy = (selector: CgroupSelector | undefined, version: CgroupSelector | 'none'): boolean =>
+	selector === undefined || selector === version || (version === 'none' && selector === 'v2');
+
+/** The isolation facts of a snapshot: only those the course watches, so other snapshots stay as they were. */
+export const readIsolation = async (probes: Probes, watch: IsolationWatch): Promise<Pick<Snapshot, 'cgroups' | 'jail' | 'rootless'>> => {
+	const facts: Pick<Snapshot, 'cgroups' | 'jail' | 'rootless'> = {};
+	await Promise.all([
+		(async () => {
+			if (watch.cgroups.length > 0) {
+				facts.cgroups = Object.fromEntries(await Promise.all(watch.cgroups.map(async name => [name, await probes.cgroup(name).catch(() => null)] as const)));
+			}
+		})(),
+		(async () => {
+			if (watch.shells.includes('jail')) {
+				const shell = await probes.jail().catch(() => null);
+				facts.jail = shell === null ? null : {shell, mounts: await probes.jailMounts()};
+			}
+		})(),
+		(async () => {
+			if (watch.shells.includes('rootless')) {
+				facts.rootless = await probes.rootless().catch(() => null);
+			}
+		})(),
+	]);
+	return facts;
+};
+
+/** The directories of a group that exist: one on v2, one per controller on v1. */
+export const existingDirs = (group: CgroupGroup | null | undefined): string[] => {
+	if (!group) {
+		return [];
+	}
+
+	return group.version === 'v2' ? [group.dirs.pids] : group.controllers.map(controller => group.dirs[controller]);
+};
+
+/** Group directories that appeared between two snapshots: what a step made, for the journal. */
+export const newCgroupDirs = (before: Snapshot, after: Snapshot): string[] => {
+	const had = new Set(Object.values(before.cgroups ?? {}).flatMap(existingDirs));
+	return Object.values(after.cgroups ?? {}).flatMap(existingDirs).filter(dir => !had.has(dir));
+};
