@@ -97,6 +97,12 @@ const main = async (argv: string[]): Promise<number> => {
 		throw new UsageError(`unknown command "${command}"; see rootcamp --help`);
 	}
 
+	// Root first: a privileged command must not write a byte (progress, the chosen route) before it.
+	if (command !== 'list') {
+		const {requireRoot} = await import('./commands/require-root.ts');
+		requireRoot(command ?? '');
+	}
+
 	const {openWorkshop} = await import('./workshop/workshop.ts');
 	const engine = await openWorkshop({
 		lessonsDir: values.lessons,
@@ -130,8 +136,6 @@ const main = async (argv: string[]): Promise<number> => {
 		}
 
 		default: {
-			const {requireRoot} = await import('./commands/require-root.ts');
-			requireRoot('');
 			const {runApp} = await import('./ui/app.tsx');
 			return runApp(engine, {plain: values.plain || !process.stdout.isTTY, color: output.color, yes: values.yes});
 		}

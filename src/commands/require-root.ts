@@ -7,6 +7,7 @@ export const requireRoot = (command: string) => {
 	}
 
 	if (process.getuid?.() !== 0) {
-		throw new HostError(`${command} needs root: it makes namespaces, mounts and network links, and reads other processes' namespaces. Run: sudo rootcamp ${command}`);
+		const typed = command ? `rootcamp ${command}` : 'rootcamp';
+		throw new HostError(`${typed} needs root: it makes namespaces, mounts and network links, and reads other processes' namespaces. Run: sudo ${typed}`);
 	}
 };

@@ -174,7 +174,8 @@ function topAt(mounts: Mount[], target: string): Mount | undefined {
 }
 
 function key(mount: Mount): string {
-	return `${mount.fstype}\0${mount.source}\0${mount.target}\0${mount.root ?? ''}`;
+	// The device too: a jail's own proc and the host's both read `proc proc /proc /`.
+	return `${mount.fstype}\0${mount.source}\0${mount.target}\0${mount.root ?? ''}\0${mount.device ?? ''}`;
 }
 
 function subtract(a: Mount[], b: Mount[]): Mount[] {

@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs';
 import {which} from '../host/tools.ts';
 import {findRoutes} from './route.ts';
+import {isolationFindings} from './doctor-isolation.ts';
 
 /** One thing the workshop needs, whether this host has it, and how to get it if not. */
 export type Finding = {name: string; ok: boolean; detail: string; fix?: string};
@@ -34,6 +35,7 @@ export const diagnose = async (): Promise<Finding[]> => {
 		findings.push(path ? {name: tool.name, ok: true, detail: path} : {name: tool.name, ok: false, detail: 'not found', fix: tool.fix});
 	}
 
+	findings.push(...isolationFindings());
 	const routes = await findRoutes();
 	const usable = routes.filter(route => route.usable);
 	findings.push(usable.length > 0

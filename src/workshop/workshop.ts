@@ -50,12 +50,13 @@ export class WorkshopEngine implements Workshop {
 	#watch: IsolationWatch | undefined;
 	#cgroupVersion: 'v1' | 'v2' | 'none' | undefined;
 
-	constructor(course: Course, options: {rootfs: string; route?: Route; paths: Paths; proc?: string}) {
+	constructor(course: Course, options: {rootfs: string; route?: Route; paths: Paths; proc?: string; store?: ProgressStore}) {
 		this.course = course;
 		this.rootfs = options.rootfs;
 		this.paths = options.paths;
 		this.#proc = options.proc;
-		this.#store = new ProgressStore(options.paths.state);
+		// One store per workshop: a second one would find a corrupt file already set aside and lose the warning.
+		this.#store = options.store ?? new ProgressStore(options.paths.state);
 		this.journal = new Journal(options.paths.state);
 		this.warnings = [this.#store.warning, this.journal.warning].filter((warning): warning is string => Boolean(warning));
 		this.#route = options.route ?? this.#store.get().route;
@@ -394,9 +395,10 @@ export const openWorkshop = async (options: WorkshopOptions = {}): Promise<Works
 	}
 
 	const paths = options.paths ?? defaultPaths();
-	const progressRootfs = new ProgressStore(paths.state).get().rootfs;
+	const store = new ProgressStore(paths.state);
+	const progressRootfs = store.get().rootfs;
 	const rootfs = validateRootfs(options.rootfs ?? progressRootfs ?? defaultRootfs);
-	const engine = new WorkshopEngine(course, {rootfs, route: options.route, paths, proc: options.proc});
+	const engine = new WorkshopEngine(course, {rootfs, route: options.route, paths, proc: options.proc, store});
 	if (options.rootfs && progressRootfs !== rootfs) {
 		engine.rememberRootfs();
 	}

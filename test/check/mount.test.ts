@@ -62,9 +62,47 @@ test('probe without a container reads no mounts', async t => {
 const invalid = validates(validate);
 test(invalid, 'mount container /proc type=proc', undefined);
 test(invalid, 'mount host {{rootfs}}/proc absent', undefined);
-test(invalid, 'mount /proc', /needs `container` or `host` first/);
+test(invalid, 'mount /proc', /needs `container`, `host` or `jail` first/);
 test(invalid, 'mount container', /missing the mount point/);
 test(invalid, 'mount container proc', /must be an absolute path/);
 test(invalid, 'mount container /proc /sys', /takes a side and one path/);
 test(invalid, 'mount container /proc type=proc absent', /`absent` and `type` cannot be combined/);
 test(invalid, 'mount container /proc fstype=proc', /unknown option `fstype`/);
+
+const bindLine = (target: string, root: string, device = '254:0'): Mount => ({id: 84, parent: 63, target, fstype: 'ext4', source: '/dev/vda', options: 'rw', root, device});
+const jailShell: ContainerInfo = {pid: 301, root: '/', own: ['pid', 'mnt'], command: '/bin/sh', startTime: 9};
+const rootfsSource = {device: '254:0', root: '/ubunturoot'};
+const jailJudges = test.macro({
+	exec(t, line: string, jailFound: ContainerInfo | null, mounts: Mount[], expected: Expected) {
+		const check = checkLine(line);
+		const bind = check.options.bind === undefined ? {} : {bind: {path: check.options.bind, source: rootfsSource}};
+		expectResult(t, judge(check, {side: 'jail', target: check.args[1]!, container: jailFound, mounts, ...bind}), expected);
+	},
+	title: (given, line: string) => `jail ${given}: ${line}`,
+});
+
+test('no jail: skip', jailJudges, 'mount jail / bind=/ubunturoot', null, [], {status: 'skip', message: /no jail shell is running/});
+test('before pivot_root: the bind at its own path', jailJudges, 'mount jail /ubunturoot bind=/ubunturoot', jailShell, [bindLine('/', '/'), bindLine('/ubunturoot', '/ubunturoot')], {status: 'pass', message: /^\/ubunturoot is bind-mounted on \/ubunturoot in the jail$/});
+test('before pivot_root: / is still the host\'s', jailJudges, 'mount jail / bind=/ubunturoot', jailShell, [bindLine('/', '/'), bindLine('/ubunturoot', '/ubunturoot')], {status: 'fail', message: /^\/ in the jail shows \/ of \/dev\/vda \(254:0\), not \/ubunturoot: its \/ is still the old root: in the jail shell, cd \/ubunturoot && pivot_root \. oldroot$/});
+test('after pivot_root', jailJudges, 'mount jail / bind=/ubunturoot', jailShell, [bindLine('/', '/ubunturoot')], {status: 'pass'});
+test('the same path on another disk is not the rootfs', jailJudges, 'mount jail / bind=/ubunturoot', jailShell, [bindLine('/', '/ubunturoot', '254:16')], {status: 'fail'});
+test('the old root still mounted', jailJudges, 'mount jail /oldroot absent', jailShell, [bindLine('/', '/ubunturoot'), bindLine('/oldroot', '/')], {status: 'fail', message: /still mounted on \/oldroot in the jail: unmount it with umount -l \/oldroot in the jail shell/});
+test('the old root gone', jailJudges, 'mount jail /oldroot absent', jailShell, [bindLine('/', '/ubunturoot')], {status: 'pass'});
+test('no proc in the jail yet', jailJudges, 'mount jail /proc type=proc', jailShell, [bindLine('/', '/ubunturoot')], {status: 'fail', message: /in the jail shell run mount -t proc proc \/proc/});
+
+test('probe reads the jail\'s table and where the bound directory lives', async t => {
+	const data = await probe(checkLine('mount jail / bind=/ubunturoot'), fakeProbes({
+		jail: async () => ({...jailShell, mountNamespace: 'mnt:[700]'}),
+		jailMounts: async () => [bindLine('/', '/ubunturoot')],
+		mountSource: async () => rootfsSource,
+		container: async () => {
+			throw new Error('not the container');
+		},
+	}));
+	t.like(data, {side: 'jail', target: '/', mounts: [bindLine('/', '/ubunturoot')], bind: {path: '/ubunturoot', source: rootfsSource}});
+});
+
+test(invalid, 'mount jail / bind={{rootfs}}', undefined);
+test(invalid, 'mount jail /oldroot absent', undefined);
+test(invalid, 'mount jail / bind=rootfs', /must be an absolute path/);
+test(invalid, 'mount jail /oldroot bind=/x absent', /`absent` and `bind` cannot be combined/);

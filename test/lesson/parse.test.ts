@@ -1,0 +1,46 @@
+import test from 'ava';
+import {parseLesson} from '../../src/lesson/parse.ts';
+
+const lesson = (blocks: string) => `---
+id: demo
+title: Demo
+---
+
+## A step {#one}
+
+Why.
+
+${blocks}
+
+\`\`\`check
+cgroup rootcamp
+\`\`\`
+
+> **Hint:** Try again.
+`;
+
+const fence = (info: string, body = 'true') => `\`\`\`${info}\n${body}\n\`\`\``;
+
+const parses = test.macro({
+	exec(t, blocks: string, expected: {commands?: Array<Record<string, unknown>>; error?: RegExp}) {
+		const {lesson: parsed, errors} = parseLesson(lesson(blocks), 'demo.md');
+		if (expected.error === undefined) {
+			t.deepEqual(errors, []);
+		} else {
+			t.regex(errors.map(error => `${error.line}: ${error.message}`).join('\n'), expected.error);
+		}
+
+		expected.commands?.forEach((command, index) => t.like(parsed?.steps[0]?.commands[index], command));
+	},
+	title: given => `blocks: ${given}`,
+});
+
+test('one block per cgroup hierarchy', parses, `${fence('sh host cgroup=v2')}\n\n${fence('sh host cgroup=v1')}`, {commands: [{where: 'host', cgroup: 'v2'}, {where: 'host', cgroup: 'v1'}]});
+test('a block for one hierarchy needs its twin', parses, fence('sh host cgroup=v1'), {error: /6: step "one" has a cgroup=v1 block but no cgroup=v2 block/});
+test('an unknown hierarchy', parses, fence('sh host cgroup=v3'), {error: /unknown word "cgroup=v3".*cgroup=v1\|v2/});
+test('a host block starts a side shell', parses, fence('sh host starts=jail', 'unshare --mount --pid --fork /bin/sh'), {commands: [{where: 'host', starts: 'jail', startsContainer: false}]});
+test('only a host block starts one', parses, fence('sh container starts=jail'), {error: /unknown word "starts=jail"/});
+test('an unknown side shell', parses, fence('sh host starts=box'), {error: /unknown word "starts=box".*starts=jail\|rootless for host blocks/});
+test('blocks that run in the side shells', parses, `${fence('sh jail', 'pivot_root . oldroot')}\n\n${fence('sh rootless', 'id')}`, {commands: [{where: 'jail', text: 'pivot_root . oldroot'}, {where: 'rootless', text: 'id'}]});
+test('in-shell is for the container only', parses, fence('sh jail in-shell'), {error: /unknown word "in-shell"/});
+test('a block that says nothing of where', parses, fence('sh somewhere'), {error: /must say where it runs/});
