@@ -1,5 +1,4 @@
 import {readFileSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
 import {namespaceLink} from './jail.ts';
 import {listProcesses, readCommandLine, type ProcessInfo} from './processes.ts';
 
@@ -99,15 +98,6 @@ function readCandidate(info: ProcessInfo, userNamespace: string, proc: string): 
 	}
 }
 
-/** Reads a process's uid map; null when it is gone. */
-export async function readUidMap(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<IdMapLine[] | null> {
-	try {
-		return parseIdMap(await readFile(`${proc}/${pid}/uid_map`, 'utf8'));
-	} catch {
-		return null;
-	}
-}
-
 /** The user ID of a name in the host's /etc/passwd; a number is its own ID. */
 export function userIdOf(name: string, passwd: string): number | undefined {
 	if (/^\d+$/.test(name)) {
@@ -122,9 +112,4 @@ export function userIdOf(name: string, passwd: string): number | undefined {
 	}
 
 	return undefined;
-}
-
-/** The user name of an ID in the host's /etc/passwd, or undefined. */
-export function userNameOf(id: number, passwd: string): string | undefined {
-	return passwd.split('\n').map(line => line.split(':')).find(fields => fields[2] === String(id))?.[0];
 }

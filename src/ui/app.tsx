@@ -1,10 +1,11 @@
-import {render} from 'ink';
 import type {Progress, Workshop} from '../workshop/api.ts';
 import {readAsset} from './assets.ts';
 import {errorMessage} from './errors.ts';
+import {buildLessonView} from './lesson-view.ts';
+import {lineToString} from './lines.ts';
 import {currentRef, initialState, reducer, stepKey, type AppState} from './state.ts';
 import {createTheme, noColorRequested} from './theme.ts';
-import {WorkshopApp, type Outcome} from './workshop-app.tsx';
+import type {Outcome} from './workshop-app.tsx';
 
 /** How the CLI starts the app. */
 export type AppOptions = {plain: boolean; color: boolean; yes: boolean};
@@ -26,6 +27,16 @@ function alternateScreen(stdout: NodeJS.WriteStream) {
 			}
 		},
 	};
+}
+
+/**
+ * The lesson list as plain rows, written while Ink and React load (a few hundred ms on a cold
+ * start): built by the same pure code as Ink's first frame, which then draws over it.
+ */
+function preFrame(state: AppState, banner: string | undefined, color: boolean, stdout: NodeJS.WriteStream): string {
+	const view = buildLessonView(state, {banner, columns: stdout.columns || 80, rows: stdout.rows || 24, checking: true});
+	const theme = createTheme(color);
+	return [...view.banner, ...view.lines, [], ...view.footer].map(row => `${lineToString(row, theme)}\u001B[K`).join('\n');
 }
 
 function farewell(state: AppState): string {
@@ -63,8 +74,13 @@ export async function runApp(workshop: Workshop, options: AppOptions): Promise<n
 	const banner = await readAsset('banner.txt');
 	const screen = alternateScreen(stdout);
 	try {
+		screen.enter();
+		stdout.write(preFrame(state, banner, color, stdout));
+		const [{render}, {WorkshopApp}] = await Promise.all([import('ink'), import('./workshop-app.tsx')]);
 		for (;;) {
 			screen.enter();
+			// Ink draws from the cursor: start it at the top of a clean screen, over the early frame.
+			stdout.write('\u001B[H\u001B[J');
 			const instance = render(<WorkshopApp workshop={workshop} initial={state} color={color} banner={banner}/>, {exitOnCtrlC: false});
 			// eslint-disable-next-line no-await-in-loop
 			const outcome = await instance.waitUntilExit() as Outcome | undefined;

@@ -63,7 +63,7 @@ function linkRow(link: Link, here: 'host' | 'container', other: Link[]): Line {
 	let peer: string;
 	if (link.peer) {
 		// Both ends on one side: the write-up's trap (`netns 1` inside the container) looks like this.
-		peer = `⇄ ${link.peer} (also ${here === 'host' ? 'on the host' : 'in the container'})`;
+		peer = `⇄ ${link.peer} (${here})`;
 	} else if (link.peerElsewhere) {
 		const found = other.find(candidate => candidate.index === link.peerIndex);
 		const side = here === 'host' ? 'container' : 'host';

@@ -35,7 +35,8 @@ export function keyToAction(state: AppState, input: string, key: KeyPress, view:
 			return {type: 'move', delta: 1};
 		}
 
-		if (key.return || key.rightArrow || input === ' ') {
+		// `\n`: an Enter typed before the terminal was put in raw mode arrives as a line feed.
+		if (key.return || key.rightArrow || input === ' ' || input === '\n') {
 			return {type: 'open'};
 		}
 

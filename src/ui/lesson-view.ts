@@ -34,13 +34,15 @@ export function buildLessonView(state: AppState, options: {banner?: string; colu
 	const titleWidth = Math.max(10, Math.min(48, columns - 24));
 	const rows: Line[] = [];
 	rows.push(line(toned('heading', 'Lessons'), options.checking ? toned('muted', '  checking the host…') : ''));
+	const numberWidth = String(state.outline.length).length;
 	state.outline.forEach((lesson, index) => {
 		const selected = index === state.lesson;
+		const name = `${String(index + 1).padStart(numberWidth)}. ${lesson.title}`;
 		const {marks, passed, total} = lessonProgress(state, index);
 		const done = total > 0 && passed === total;
 		rows.push([
 			...(selected ? [toned('selected', '› ')] : [{text: '  '}]),
-			...fitLine([selected ? toned('selected', `${index + 1}. ${lesson.title}`) : {text: `${index + 1}. ${lesson.title}`}], titleWidth),
+			...fitLine([selected ? toned('selected', name) : {text: name}], titleWidth),
 			{text: '  '},
 			...marks,
 			{text: ' '.repeat(Math.max(1, 8 - marks.length))},

@@ -4,7 +4,7 @@ import type {Progress, RunEvent, StepRef, Workshop} from '../workshop/api.ts';
 import {errorMessage} from './errors.ts';
 import {lineToString, type Line} from './lines.ts';
 import {loadMarkdown, renderMarkdown} from './markdown.ts';
-import {changeLines, checkLines, commandLines, hintLines, progressText, whereLabel} from './sections.ts';
+import {changeLines, checkLines, commandLines, hintLines, progressText, wherePhrase} from './sections.ts';
 import {initialState, refAt, stepStatus} from './state.ts';
 import {createTheme} from './theme.ts';
 
@@ -30,7 +30,21 @@ export async function runPlain(workshop: Workshop, options: PlainOptions): Promi
 	const stdout = options.stdout ?? process.stdout;
 	const theme = createTheme(options.color);
 	const width = Math.max(40, stdout.columns ?? 80);
-	const write = (text = '') => stdout.write(`${text}\n`);
+	// A reader that stops early (`rootcamp | head`) closes the pipe: stop writing, quietly.
+	let closed = false;
+	stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+			closed = true;
+			return;
+		}
+
+		throw error;
+	});
+	const write = (text = '') => {
+		if (!closed) {
+			stdout.write(`${text}\n`);
+		}
+	};
 	const writeLines = (rows: Line[]) => {
 		for (const row of rows) {
 			write(lineToString(row, theme).trimEnd());
@@ -92,7 +106,7 @@ export async function runPlain(workshop: Workshop, options: PlainOptions): Promi
 		}
 
 		write();
-		return await runAndReport(workshop, ref, {...options, stdout, write, writeLines, fail, width, variables, where: commands[0] ? whereLabel(commands[0], variables) : 'host', hint: fill(step.hint)});
+		return await runAndReport(workshop, ref, {...options, stdout, write, writeLines, fail, width, variables, where: wherePhrase(commands[0]), hint: fill(step.hint)});
 	} catch (error) {
 		return fail(error);
 	}
@@ -156,7 +170,7 @@ async function runAndReport(workshop: Workshop, ref: StepRef, context: RunContex
 	};
 
 	try {
-		write(`Running ${ref.lesson}/${ref.step} on the ${context.where}…`);
+		write(`Running ${ref.lesson}/${ref.step} ${context.where}…`);
 		const result = await workshop.runStep(ref, {signal: abort.signal, onEvent});
 		if (partial !== '') {
 			write(partial);

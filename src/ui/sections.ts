@@ -12,13 +12,24 @@ export const statusMark: Record<Status, {mark: string; word: string; tone: Tone}
 	skip: {mark: '–', word: 'skip', tone: 'skip'},
 };
 
-/** Where a command runs, as its label says it: `host`, or `container (pid N)`. */
+/** Where a command runs, as its label says it: `host`, or `container (pid N)` (or a side shell). */
 export function whereLabel(command: Pick<FilledCommand, 'where'>, variables: Partial<Variables> | undefined): string {
 	if (command.where === 'host') {
 		return 'host';
 	}
 
-	return variables?.pid ? `container (pid ${variables.pid})` : 'container (not running yet)';
+	const name = command.where === 'container' ? 'container' : `${command.where} shell`;
+	const pid = variables?.[command.where === 'container' ? 'pid' : command.where];
+	return pid ? `${name} (pid ${pid})` : `${name} (not running yet)`;
+}
+
+/** Where a command runs, for a sentence: `on the host`, `in the container`. */
+export function wherePhrase(command: Pick<FilledCommand, 'where'> | undefined): string {
+	if (!command || command.where === 'host') {
+		return 'on the host';
+	}
+
+	return command.where === 'container' ? 'in the container' : `in the ${command.where} shell`;
 }
 
 /**
@@ -38,9 +49,11 @@ export function commandLines(commands: FilledCommand[] | undefined, variables: P
 	const rows: Line[] = [];
 	for (const command of commands) {
 		rows.push(line(
-			toned('muted', 'Command · runs on '),
+			toned('muted', 'Command · '),
 			toned('accent', whereLabel(command, variables)),
 			command.startsContainer && toned('muted', ' · starts the container'),
+			command.starts && toned('muted', ` · starts the ${command.starts} shell`),
+			command.inShell && toned('muted', ' · typed into its shell'),
 		));
 		for (const text of command.text.replace(/\n+$/, '').split('\n')) {
 			const folded = options.fold === false ? [text] : foldCommand(text, width);
@@ -161,19 +174,20 @@ export function progressLine(progress: RunProgress, width: number): Line {
 
 /** The run's status row: confirm prompt, spinner with elapsed time, or how it ended. */
 export function runStatusLines(run: RunState, where: string): Line[] {
+	// `where` is a phrase: `on the host`, `in the container`.
 	switch (run.phase) {
 		case 'idle': {
 			return [];
 		}
 
 		case 'confirm': {
-			return [line(toned('warn', `Run the command above on the ${where}? `), toned('key', 'y'), ' yes  ', toned('key', 'n'), ' no')];
+			return [line(toned('warn', `Run the command above ${where}? `), toned('key', 'y'), ' yes  ', toned('key', 'n'), ' no')];
 		}
 
 		case 'running': {
 			return [run.stopping
 				? line({spinner: true}, ' ', toned('warn', `Stopping… ${formatDuration(run.elapsedMs)}`))
-				: line({spinner: true}, ' ', `Running on the ${where} · ${formatDuration(run.elapsedMs)} · `, toned('key', 'Ctrl-C'), ' stops it')];
+				: line({spinner: true}, ' ', `Running ${where} · ${formatDuration(run.elapsedMs)} · `, toned('key', 'Ctrl-C'), ' stops it')];
 		}
 
 		case 'done': {

@@ -424,6 +424,11 @@ export function reducer(state: AppState, action: Action): AppState {
 					return {...state, run: {phase: 'idle'}};
 				}
 
+				case 'done': {
+					// Likely meant for a command that finished a moment ago: do not quit on it.
+					return {...state, run: {phase: 'idle'}, notice: 'The command had already finished. Ctrl-C again (or q) quits.'};
+				}
+
 				default: {
 					return {...state, exit: 'quit'};
 				}

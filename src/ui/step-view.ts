@@ -3,7 +3,7 @@ import type {FilledCommand} from '../workshop/api.ts';
 import {diagramLines, fitLine} from './diagram-lines.ts';
 import {footerKeys} from './keymap.ts';
 import {line, toned, wrapStyled, wrapWords, type Line} from './lines.ts';
-import {changeLines, checkLines, commandLines, footerLines, hintLines, outputTail, runStatusLines, statusMark, whereLabel} from './sections.ts';
+import {changeLines, checkLines, commandLines, footerLines, hintLines, outputTail, runStatusLines, statusMark, wherePhrase} from './sections.ts';
 import {currentRef, stepKey, type AppState, type RunProgress} from './state.ts';
 
 /** What the step screen shows, every section already cut into rows that fit. */
@@ -52,6 +52,19 @@ const minProse = 3;
 const maxOutputRows = 8;
 const maxChangeRows = 6;
 
+/** The first `keep` rows, the last of them saying how many more there are. */
+function cut(rows: Line[], keep: number): Line[] {
+	if (rows.length <= keep) {
+		return rows;
+	}
+
+	if (keep <= 1) {
+		return rows.slice(0, keep);
+	}
+
+	return [...rows.slice(0, keep - 1), line(toned('muted', `  … ${rows.length - keep + 1} more rows`))];
+}
+
 /** The width of the step screen's main column (the prose is rendered to it). */
 export function mainWidthFor(columns: number): number {
 	return Math.max(20, columns >= wideColumns ? columns - sideWidth - 2 : columns);
@@ -98,27 +111,42 @@ export function buildStepView(input: StepViewInput): StepView {
 		? diagramLines(state.setup, mainWidth)
 		: input.prose.split('\n').flatMap(text => wrapStyled(text, mainWidth)).map(text => line(text));
 
-	const where = input.commands?.[0] ? whereLabel(input.commands[0], input.variables) : 'host';
+	const where = wherePhrase(input.commands?.[0]);
 	const status = runStatusLines(state.run, where);
 	const progress = state.run.phase === 'running' ? state.run.progress : undefined;
 	const statusRows = status.length + (progress ? 1 : 0);
 	const usable = rows - 1; // The last row stays empty: a frame as tall as the screen makes Ink clear it on every update.
-	// Two sizes depend on each other: the footer lists j/k only when the prose scrolls.
-	const measure = (scrolls: boolean) => footerLines(footerKeys(state, {scrolls, narrow: !wide}), columns);
-	const fixed = (footerRows: number) => 1 + 1 + commands.length + 1 + checks.length + hint.length + changes.length + messages.length + footerRows;
-	const fit = (footerRows: number) => {
-		const remaining = usable - fixed(footerRows);
-		const output = outputTail(state.run, mainWidth, Math.max(0, Math.min(maxOutputRows, remaining - minProse - statusRows)));
-		return {output, proseHeight: Math.max(minProse, remaining - statusRows - output.length)};
+	// Rows are shared out by importance: the command is always whole; then the checks, the hint,
+	// what changed and the output get what they need while the prose keeps a few rows; the prose
+	// takes the rest and scrolls. Sections cut short say how much is hidden.
+	const allocate = (footerRows: number) => {
+		let left = usable - (1 + 1 + commands.length + 1 + statusRows + messages.length + footerRows);
+		const keepForProse = Math.min(minProse, content.length);
+		const take = (want: number, reserve: number) => {
+			const rows = Math.max(0, Math.min(want, left - reserve));
+			left -= rows;
+			return rows;
+		};
+
+		// The hint is shown because the learner asked for it (or just failed): it comes first.
+		const hintRows = take(hint.length, keepForProse + Math.min(1, checks.length));
+		const checkRows = take(checks.length, keepForProse);
+		const changeRows = take(changes.length, keepForProse);
+		const outputRows = take(outputTail(state.run, mainWidth, maxOutputRows).length, keepForProse);
+		return {checkRows, hintRows, changeRows, outputRows, proseHeight: Math.max(1, left)};
 	};
 
+	// Two sizes depend on each other: the footer lists j/k only when the prose scrolls.
+	const measure = (scrolls: boolean) => footerLines(footerKeys(state, {scrolls, narrow: !wide}), columns);
 	let footer = measure(false);
-	let {output, proseHeight} = fit(footer.length);
-	if (content.length > proseHeight) {
+	let rowsFor = allocate(footer.length);
+	if (content.length > rowsFor.proseHeight) {
 		footer = measure(true);
-		({output, proseHeight} = fit(footer.length));
+		rowsFor = allocate(footer.length);
 	}
 
+	const {proseHeight} = rowsFor;
+	const output = outputTail(state.run, mainWidth, rowsFor.outputRows);
 	const maxScroll = Math.max(0, content.length - proseHeight);
 	const scroll = Math.min(state.scroll, maxScroll);
 	const prose = content.slice(scroll, scroll + proseHeight);
@@ -137,10 +165,10 @@ export function buildStepView(input: StepViewInput): StepView {
 		side: wide ? {width: sideWidth} : undefined,
 		mainWidth,
 		commands,
-		checks,
-		hint,
+		checks: cut(checks, rowsFor.checkRows),
+		hint: cut(hint, rowsFor.hintRows),
 		run: {status, progress, output, height: statusRows + output.length},
-		changes,
+		changes: cut(changes, rowsFor.changeRows),
 		messages,
 		footer,
 	};

@@ -145,6 +145,12 @@ export const whyNotDelete = async (engine: WorkshopEngine, tree: string): Promis
 		return `processes still run inside it (pid ${living.map(process => process.pid).join(', ')}): exit their shells first`;
 	}
 
+	// A pivoted jail's root is the rootfs, though its root reads `/` from here: only its mount table tells.
+	const jail = under(engine.rootfs, tree) ? await probes.jail() : null;
+	if (jail !== null) {
+		return `the jail shell (pid ${jail.pid}) has the rootfs mounted in its own mount namespace: exit it first (or kill -9 ${jail.pid})`;
+	}
+
 	return undefined;
 };
 

@@ -1,4 +1,4 @@
-import {rmSync} from 'node:fs';
+import {rmSync, statSync} from 'node:fs';
 import type {Step} from '../lesson/types.ts';
 import {fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import {runInContainer} from '../run/container.ts';
@@ -121,7 +121,7 @@ const typeIntoContainerShell = async (engine: WorkshopEngine, step: Step, script
 			const until = Date.now() + 300;
 			return async () => Date.now() > until;
 		})()
-		: async () => (await engine.verifyStep(ref)).status === 'pass';
+		: settleWhenQuiet(async () => (await engine.verifyStep(ref)).status === 'pass', started.log);
 	const printed = await typeIntoShell({stdin: started.stdin, log: started.log}, script, settle);
 	if (printed) {
 		options.onEvent?.({type: 'output', chunk: printed});
@@ -148,5 +148,35 @@ export const stopStartedContainers = async (engine: WorkshopEngine) => {
 		}
 
 		engine.journal.remove(entry);
+	}
+};
+
+/**
+ * Settled once the step's checks pass and the shell has printed nothing for a moment (at most
+ * 3 s after they pass): the check sees a fork refused at once, while the shell prints its last
+ * `can't fork` or `Killed` a little later, and the learner should read those too.
+ */
+const settleWhenQuiet = (passes: () => Promise<boolean>, log: string) => {
+	let passedAt: number | undefined;
+	let size = -1;
+	let quietSince = Date.now();
+	return async () => {
+		const now = Date.now();
+		const current = sizeOf(log);
+		if (current !== size) {
+			size = current;
+			quietSince = now;
+		}
+
+		passedAt ??= (await passes()) ? now : undefined;
+		return passedAt !== undefined && (now - quietSince >= 300 || now - passedAt >= 3000);
+	};
+};
+
+const sizeOf = (path: string) => {
+	try {
+		return statSync(path).size;
+	} catch {
+		return 0;
 	}
 };

@@ -27,3 +27,15 @@ test('a root that ends in (deleted)', finds, 'proc-deleted', '/ubunturoot', {pid
 test('the real host has no container in a missing rootfs', async t => {
 	t.is(await findContainer('/nonexistent-rootcamp-rootfs'), null);
 });
+
+test('the side shells are never the container: a pivoted jail reads / as its root, a rootless shell is in the host\'s PID namespace', async t => {
+	const {fakeProc} = await import('../helpers/fake-proc.ts');
+	const proc = await fakeProc(t, {
+		100: {command: 'node'},
+		200: {command: 'unshare', start: 200},
+		201: {command: 'bash', ppid: 200, start: 201, root: '/ubunturoot', nspid: [201, 1], ns: {mnt: 'mnt:[900]', pid: 'pid:[901]', net: 'net:[902]'}},
+		301: {command: 'sh', ppid: 300, start: 900, root: '/', nspid: [301, 1], ns: {mnt: 'mnt:[700]', pid: 'pid:[701]'}},
+		400: {command: 'sh', start: 950, root: '/', uid: 65_534, ns: {user: 'user:[800]'}},
+	}, 100);
+	t.like(await findContainer('/ubunturoot', {proc}), {pid: 201, own: ['pid', 'mnt', 'net']});
+});

@@ -14,7 +14,8 @@ function mount(t: ExecutionContext, workshop: FakeWorkshop, options: MountOption
 	const app = render(<WorkshopApp workshop={workshop} initial={initial} color={false} watchMs={options.watchMs ?? 30} onExit={outcome => outcomes.push(outcome)}/>);
 	// A failed assertion must not leave Ink's timers keeping the worker alive.
 	t.teardown(() => {
-		});
+		app.unmount();
+	});
 	const resize = (columns: number, rows: number) => {
 		// ink-testing-library's stdout is 100 columns and has no rows; a terminal resize changes both.
 		Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
@@ -60,7 +61,7 @@ test('resume: Enter opens the saved step, and the step is saved as current', asy
 	app.press(enter);
 	const frame = await app.frame('step 1/2 Mount proc inside');
 	t.true(frame.includes('mount -t proc proc /proc'));
-	t.true(frame.includes('runs on container (not running yet)'));
+	t.true(frame.includes('Command · container (not running yet)'));
 	await waitFor(() => workshop.setCurrentCalls.some(ref => ref.lesson === 'beta' && ref.step === 'first'));
 	t.pass();
 });
@@ -70,7 +71,7 @@ test('the container label carries the host PID from the variables', async t => {
 	workshop.variableValues.pid = '24915';
 	const app = mount(t, workshop);
 	await openStep(app, 'Mount proc inside');
-	await app.frame('runs on container (pid 24915)');
+	await app.frame('Command · container (pid 24915)');
 	t.pass();
 });
 
@@ -318,4 +319,38 @@ test('d shows the diagram in place of the prose on a narrow terminal', async t =
 	t.true(frame.includes('vethCont DOWN ⇄ vethHost (host)'));
 	t.true(frame.includes('/proc proc'));
 	t.regex(frame, /own ns\s+pid mnt net/);
+});
+
+test('keys typed ahead in one chunk each count', async t => {
+	const workshop = new FakeWorkshop();
+	workshop.course.lessons[0]!.steps[0]!.prose = Array.from({length: 40}, (_, index) => `Paragraph line ${index + 1}.`).join('\n\n');
+	const app = mount(t, workshop, {columns: 80, rows: 24});
+	await openStep(app, 'Make a marker file');
+	await app.frame(/lines 1–\d+/);
+	app.press('jjj');
+	await app.frame(/lines 4–\d+/);
+	app.press('ry');
+	await waitFor(() => workshop.runs.length === 1);
+	t.pass();
+});
+
+test('a step done by hand shows what changed when the engine can describe it', async t => {
+	const workshop = new FakeWorkshop();
+	const described: Array<[unknown, unknown]> = [];
+	// The diff hook: not on Workshop yet; used when the engine has it.
+	Object.assign(workshop, {
+		describeChanges(before: unknown, after: unknown) {
+			described.push([before, after]);
+			return [{sign: '+', text: 'file /srv/fixture-root/alpha-marker (made by hand)'}];
+		},
+	});
+	const app = mount(t, workshop);
+	await openStep(app, 'Make a marker file');
+	// "Before" is how the host looked when watching began: let it take a round first.
+	const calls = workshop.verifyStepCalls;
+	await waitFor(() => workshop.verifyStepCalls >= calls + 2);
+	workshop.statuses.set('alpha/one', 'pass');
+	const frame = await app.frame('+ file /srv/fixture-root/alpha-marker (made by hand)');
+	t.true(frame.includes('What changed'));
+	t.is(described.length, 1);
 });

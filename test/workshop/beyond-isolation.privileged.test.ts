@@ -101,8 +101,15 @@ const walkIsolation = async (t: ExecutionContext, route: Route) => {
 			const key = stepKey(ref);
 			const before = await engine.verifyStep(ref);
 			t.is(before.status, 'fail', `${key} must fail before it is done: ${before.message}`);
-			const result = await engine.runStep(ref);
+			let output = '';
+			const result = await engine.runStep(ref, {onEvent(event) {
+				output += event.type === 'start' ? `${event.command.where} # ${event.command.text}\n` : event.type === 'output' ? event.chunk : '';
+			}});
 			t.false(result.cancelled);
+			if (result.report.status !== 'pass') {
+				t.log(`${key} printed:\n${output}`);
+			}
+
 			t.is(result.report.status, 'pass', `${key} must pass after solve: ${result.report.message} (expected ${result.report.expected}, actual ${result.report.actual})`);
 			const changes = result.changes.map(change => `${change.sign} ${change.text}`).join('\n');
 			t.log(`${key}:\n${changes}`);

@@ -1,7 +1,13 @@
 import {readFileSync} from 'node:fs';
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
+import {defaultLessonsDir} from '../../src/lesson/load.ts';
 import {removeCgroup} from '../../src/workshop/reset-isolation.ts';
+import {whyNotDelete} from '../../src/workshop/reset.ts';
+import {openWorkshop} from '../../src/workshop/workshop.ts';
+import {fakeProc} from '../helpers/fake-proc.ts';
 import {makeTree} from '../helpers/tree.ts';
 
 test('a group that is gone already counts as removed', async t => {
@@ -21,4 +27,20 @@ test('what is left in a group moves up to its parent before rmdir', async t => {
 	t.deepEqual(removal.moved, [77]);
 	t.regex(removal.problem ?? '', /ENOTEMPTY/);
 	t.is(readFileSync(join(root, 'cgroup.procs'), 'utf8'), '77\n');
+});
+
+test('a pivoted jail keeps reset from deleting the rootfs, though its root reads /', async t => {
+	const rootfs = '/var/tmp/rootcamp-fixture-rootfs';
+	const host = '26 1 254:0 / / rw - ext4 /dev/vda rw\n';
+	const pivoted = `84 63 254:0 ${rootfs} / rw - ext4 /dev/vda rw\n`;
+	const proc = await fakeProc(t, {
+		100: {command: 'node', mountinfo: host},
+		300: {command: 'unshare', ns: {mnt: 'mnt:[700]'}, mountinfo: pivoted},
+		301: {command: 'sh', ppid: 300, nspid: [301, 1], ns: {mnt: 'mnt:[700]', pid: 'pid:[701]'}, mountinfo: pivoted},
+	}, 100);
+	const dir = await mkdtemp(join(tmpdir(), 'rootcamp-engine-'));
+	t.teardown(async () => rm(dir, {recursive: true, force: true}));
+	const engine = await openWorkshop({lessonsDir: defaultLessonsDir(), rootfs, route: 'busybox', proc, paths: {state: join(dir, 'state'), cache: join(dir, 'cache'), run: join(dir, 'run')}});
+	t.regex(await whyNotDelete(engine, rootfs) ?? '', /the jail shell \(pid 301\) has the rootfs mounted in its own mount namespace: exit it first/);
+	t.is(await whyNotDelete(engine, join(dir, 'cache')), undefined, 'another tree is not the jail\'s');
 });
