@@ -1,9 +1,9 @@
-import type {Progress, Workshop} from '../workshop/api.ts';
+import type {Progress, StepRef, Workshop} from '../workshop/api.ts';
 import {readAsset} from './assets.ts';
 import {errorMessage} from './errors.ts';
 import {buildLessonView} from './lesson-view.ts';
 import {lineToString} from './lines.ts';
-import {currentRef, initialState, reducer, stepKey, type AppState} from './state.ts';
+import {initialState, reducer, refAt, stepKey, type AppState} from './state.ts';
 import {createTheme, noColorRequested} from './theme.ts';
 import type {Outcome} from './workshop-app.tsx';
 
@@ -13,6 +13,16 @@ export type AppOptions = {plain: boolean; color: boolean; yes: boolean};
 // A full-screen app: draw on the alternate screen, so quitting gives the terminal back as it was.
 function alternateScreen(stdout: NodeJS.WriteStream) {
 	let active = false;
+	const leave = () => {
+		if (active) {
+			stdout.write('\u001B[?1049l');
+			active = false;
+		}
+	};
+
+	// However the process ends (an uncaught error, SIGTERM through Ink's exit hook), the learner's
+	// terminal comes back as it was.
+	process.once('exit', leave);
 	return {
 		enter() {
 			if (!active) {
@@ -20,12 +30,7 @@ function alternateScreen(stdout: NodeJS.WriteStream) {
 				active = true;
 			}
 		},
-		leave() {
-			if (active) {
-				stdout.write('\u001B[?1049l');
-				active = false;
-			}
-		},
+		leave,
 	};
 }
 
@@ -39,8 +44,15 @@ function preFrame(state: AppState, banner: string | undefined, color: boolean, s
 	return [...view.banner, ...view.lines, [], ...view.footer].map(row => `${lineToString(row, theme)}\u001B[K`).join('\n');
 }
 
-function farewell(state: AppState): string {
-	const ref = state.resume ? currentRef({...state, lesson: state.resume.lesson, step: state.resume.step}) : undefined;
+// Says where the next start resumes: the engine's saved place (a passing run moves it on).
+function farewell(workshop: Workshop, state: AppState): string {
+	let ref: StepRef | undefined;
+	try {
+		ref = workshop.progress().current;
+	} catch {
+		ref = state.resume ? refAt(state.outline, state.resume) : undefined;
+	}
+
 	return ref
 		? `Progress saved at ${stepKey(ref)}. Run rootcamp to carry on from there.\n`
 		: 'Progress saved. Run rootcamp to carry on.\n';
@@ -87,7 +99,7 @@ export async function runApp(workshop: Workshop, options: AppOptions): Promise<n
 			instance.cleanup();
 			screen.leave();
 			if (outcome?.type !== 'shell') {
-				stdout.write(farewell(outcome?.state ?? state));
+				stdout.write(farewell(workshop, outcome?.state ?? state));
 				return 0;
 			}
 

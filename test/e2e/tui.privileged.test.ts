@@ -20,6 +20,9 @@ const startApp = (t: ExecutionContext, area: ReturnType<typeof scratch>, name: s
 const header = (title: string, status: 'passes' | 'skipped' | 'not yet') =>
 	new RegExp(`${title.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*${status === 'passes' ? '✓ passes' : status === 'skipped' ? '– skipped' : '✗ not yet'}`);
 
+/** The lesson list with each step's verdict from the engine's first verify: the app is live, not just its early frame. */
+const appReady = (tmux: Tmux) => tmux.waitFor('app', /Lessons[\s\S]*Copy-paste the target container\s+[✓✗–]{2}[\s\S]*Enter back in/);
+
 const openWorkshopFor = (area: ReturnType<typeof scratch>) => openWorkshop({rootfs: area.rootfs, route: 'busybox', paths: area.paths});
 
 /** The commands of a step as the app shows them, variables filled with what the host has now. */
@@ -48,7 +51,7 @@ test.serial('steps done by hand in a second terminal turn green in the app by th
 	const tmux = startApp(t, area, 'hand');
 	tmux.openShell('host');
 	tmux.openShell('box');
-	await tmux.waitFor('app', /Lessons[\s\S]*Copy-paste the target container[\s\S]*Enter back in/);
+	await appReady(tmux);
 	tmux.press('app', 'Enter');
 	const engine = await openWorkshopFor(area);
 
@@ -115,7 +118,7 @@ test.serial('"run it for me" walks through "Enter back in", confirming each priv
 	const area = scratch('tui-run');
 	t.teardown(() => cleanUp(area, () => []));
 	const tmux = startApp(t, area, 'run');
-	await tmux.waitFor('app', /Lessons/);
+	await appReady(tmux);
 	tmux.press('app', 'Enter');
 	const engine = await openWorkshopFor(area);
 	for (const lesson of engine.course.lessons.slice(0, 2)) {
