@@ -11,7 +11,6 @@ export const watchInterval = 700;
  * An engine that can explain the difference between two snapshots. Not part of `Workshop` yet;
  * when the engine offers it, steps done by hand get a "what changed" as well as runs.
  */
-type DescribesChanges = {describeChanges?: (before: Snapshot, after: Snapshot) => Change[] | Promise<Change[]>};
 
 /**
  * Watches the open step while it is idle: verifies it (and reads the setup for the diagram)
@@ -28,7 +27,6 @@ export function useWatch(workshop: Workshop, ref: StepRef | undefined, active: b
 		let timer: NodeJS.Timeout | undefined;
 		let previous: Status | undefined;
 		let before: Snapshot | undefined;
-		const describe = (workshop as Workshop & DescribesChanges).describeChanges?.bind(workshop);
 
 		const round = async () => {
 			try {
@@ -36,7 +34,7 @@ export function useWatch(workshop: Workshop, ref: StepRef | undefined, active: b
 					workshop.verifyStep(ref),
 					workshop.setup(),
 					// The "before" of a hand-done step: how the host looked when the learner arrived.
-					describe && previous === undefined ? workshop.snapshot() : Promise.resolve(undefined),
+					previous === undefined ? workshop.snapshot() : Promise.resolve(undefined),
 				]);
 				if (stopped) {
 					return;
@@ -45,8 +43,8 @@ export function useWatch(workshop: Workshop, ref: StepRef | undefined, active: b
 				before ??= snapshot;
 				dispatch({type: 'report', key, report, explicit: false});
 				dispatch({type: 'setup', setup});
-				if (describe && before && previous !== undefined && previous !== 'pass' && report.status === 'pass') {
-					const changes = await describe(before, await workshop.snapshot());
+				if (before && previous !== undefined && previous !== 'pass' && report.status === 'pass') {
+					const changes = await workshop.describeChanges(before, await workshop.snapshot());
 					if (!stopped) {
 						dispatch({type: 'changes', key, changes});
 					}

@@ -144,4 +144,6 @@ export type Workshop = {
 	setup(): Promise<SetupState>;
 	/** argv that opens an interactive shell inside the container, or undefined without one. */
 	shellCommand(): Promise<string[] | undefined>;
+	/** "What changed" between two snapshots, in words: for a step the learner did by hand. */
+	describeChanges(before: Snapshot, after: Snapshot): Promise<Change[]>;
 };

@@ -8,7 +8,7 @@ import type {Course, Lesson, Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import {enterArgv} from '../run/enter.ts';
 import type {
-	FilledCommand, LessonReport, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
+	Change, FilledCommand, LessonReport, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
 } from './api.ts';
 import {formatLessonError} from '../lesson/lint.ts';
 import {Journal} from './journal.ts';
@@ -246,6 +246,11 @@ export class WorkshopEngine implements Workshop {
 		}
 
 		return [...paths].filter(path => !path.includes('{{'));
+	}
+
+	async describeChanges(before: Snapshot, after: Snapshot): Promise<Change[]> {
+		const {describeChanges} = await import('./diff.ts');
+		return describeChanges(before, after, {rootfs: this.rootfs});
 	}
 
 	async setup(): Promise<SetupState> {

@@ -217,6 +217,15 @@ export class FakeWorkshop implements Workshop {
 		return structuredClone(emptySnapshot);
 	}
 
+	/** Every pair it was asked to compare, and what it answers: set `changesByHand` in a test. */
+	readonly described: Array<[Snapshot, Snapshot]> = [];
+	changesByHand: Change[] = [];
+
+	async describeChanges(before: Snapshot, after: Snapshot): Promise<Change[]> {
+		this.described.push([before, after]);
+		return structuredClone(this.changesByHand);
+	}
+
 	async setup(): Promise<SetupState> {
 		return structuredClone(this.setupState);
 	}
