@@ -5,7 +5,7 @@
 //   unpack      rootcamp's copy/unpack step                     vs  plain `tar -xf`      (target ≤ 1.2x)
 //   first frame the app's first frame on a pseudo-terminal      vs  bare `node -e 0`     (target ≤ 2.5x)
 import {spawn, spawnSync} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {performance} from 'node:perf_hooks';
@@ -123,14 +123,18 @@ try {
 	line('app first frame vs node -e 0', `${frameRatio.toFixed(2)}x (${median(frames).toFixed(0)} / ${median(bare).toFixed(0)} ms)`, '≤ 2.5x', frameRatio <= 2.5);
 	line('app peak memory', `${(peak / 1024).toFixed(1)} MiB`, '≤ 90 MiB', peak / 1024 <= 90);
 
-	await engine.verify();
-	const checks: number[] = [];
-	for (let index = 0; index < runs; index++) {
-		checks.push(await timeAsync(() => engine.verify()));
-	}
+	// The issue's measure is the write-up's four lessons; the whole course is shown beside it.
+	const writeUp = {lessons: ['copy', 'enter', 'network-basic', 'network-advanced']};
+	for (const [name, filter] of [['all checks, four write-up lessons', writeUp], ['all checks, whole course', {}]] as const) {
+		await engine.verify(filter);
+		const checks: number[] = [];
+		for (let index = 0; index < runs; index++) {
+			checks.push(await timeAsync(() => engine.verify(filter)));
+		}
 
-	const report = await engine.verify();
-	line('all checks, in-process', `${median(checks).toFixed(1)} ms (${report.summary.pass} pass, ${report.summary.fail} fail)`, '< 50 ms', median(checks) < 50);
+		const report = await engine.verify(filter);
+		line(name, `${median(checks).toFixed(1)} ms (${report.summary.pass} pass, ${report.summary.fail} fail)`, '< 50 ms', median(checks) < 50);
+	}
 
 	// Stop the container (and drop the busybox tarball) before the unpack rounds delete the rootfs.
 	await reset(engine, false);
@@ -140,7 +144,7 @@ try {
 	const tarball = join(paths.cache, 'ubuntu_root.tar');
 	const bulk = join(dir, 'bulk.tar');
 	// The busybox rootfs is tiny; unpack something the size of a real image instead.
-	spawnSync('sh', ['-c', `cd ${join(paths.cache, 'source-busybox')} && tar -cf ${bulk} bin boot dev etc home lib lib64 media mnt opt root run sbin srv usr var -C / usr/share/perl5 usr/lib/x86_64-linux-gnu/perl-base usr/share/zoneinfo`]);
+	spawnSync('sh', ['-c', `cd ${join(paths.cache, 'source-busybox')} && tar -cf ${bulk} bin boot dev etc home lib lib64 media mnt opt root run sbin srv usr var -C / usr/share/perl5 usr/lib/x86_64-linux-gnu/perl-base usr/share/zoneinfo usr/share/i18n usr/lib/x86_64-linux-gnu/gconv usr/share/doc usr/lib/python3`]);
 	mkdirSync(paths.cache, {recursive: true});
 	spawnSync('mv', [bulk, tarball]);
 	const scratch = join(dir, 'plain');
@@ -168,7 +172,7 @@ try {
 	}
 
 	const unpackRatio = median(unpackOurs) / median(unpackBase);
-	line('unpack step vs tar -xf', `${unpackRatio.toFixed(2)}x (${median(unpackOurs).toFixed(0)} / ${median(unpackBase).toFixed(0)} ms)`, '≤ 1.2x', unpackRatio <= 1.2);
+	line(`unpack step vs tar -xf (${(statSync(tarball).size / 2 ** 20).toFixed(0)} MiB)`, `${unpackRatio.toFixed(2)}x (${median(unpackOurs).toFixed(0)} / ${median(unpackBase).toFixed(0)} ms)`, '≤ 1.2x', unpackRatio <= 1.2);
 } finally {
 	await reset(engine, true);
 	rmSync(dir, {recursive: true, force: true});

@@ -8,13 +8,13 @@ import {listEntries, type Entry} from './entries.ts';
 import {containerHostname, hostHostname} from './hostname.ts';
 import {fileFact, readText} from './files.ts';
 import {isolationProbes, type IsolationProbes} from './isolation-probes.ts';
-import {containerLinks, hostLinks} from './links.ts';
 import {readMountinfo} from './mountinfo.ts';
-import {containerNeighbors, hostNeighbors, type Neighbor} from './neighbors.ts';
+import type {Neighbor} from './neighbors.ts';
+import {readNetFacts, type NetFacts} from './net-facts.ts';
 import {sendPing} from './ping.ts';
 import {resolveInRoot, type Resolution} from './resolve-in-root.ts';
 import {upstreamResolver} from './resolver.ts';
-import {containerRoutes, hostRoutes, type IpRoute} from './routes.ts';
+import type {IpRoute} from './routes.ts';
 import {listTarball, type TarballListing} from './tarball.ts';
 import type {ContainerInfo, Link, Mount} from './types.ts';
 
@@ -71,6 +71,15 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 		return pending;
 	};
 
+	// Links, routes and neighbours of one namespace come from one `ip -batch` process.
+	const net = (where: Where): Promise<NetFacts> => once(`net:${where}`, async () => {
+		if (where === 'host') {
+			return readNetFacts(undefined, {proc});
+		}
+
+		const container = await probes.container();
+		return container === null ? {links: [], routes: [], neighbors: []} : readNetFacts(container.pid, {proc});
+	});
 	const root = rootfs.replace(/\/+$/, '') || '/';
 	const probes: Probes = {
 		rootfs: root,
@@ -83,11 +92,8 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 			return container === null ? [] : readMountinfo(container.pid, {proc}).catch(() => []);
 		}),
 		hostMounts: () => once('hostMounts', async () => readMountinfo('self', {proc})),
-		hostLinks: () => once('hostLinks', async () => hostLinks()),
-		containerLinks: () => once('containerLinks', async () => {
-			const container = await probes.container();
-			return container === null ? [] : containerLinks(container.pid, {proc});
-		}),
+		hostLinks: async () => (await net('host')).links,
+		containerLinks: async () => (await net('container')).links,
 		fileFact: path => once(`fileFact:${path}`, async () => fileFact(path)),
 		resolve: (path, {follow}) => once(`resolve:${follow}:${path}`, async () => {
 			const [base, inside] = splitRoot(root, path, proc);
@@ -102,22 +108,8 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 			const container = where === 'container' ? await probes.container() : null;
 			return runCheckCommand(where, command, container === null ? {} : {pid: container.pid});
 		},
-		routes: where => once(`routes:${where}`, async () => {
-			if (where === 'host') {
-				return hostRoutes();
-			}
-
-			const container = await probes.container();
-			return container === null ? [] : containerRoutes(container.pid, {proc});
-		}),
-		neighbors: where => once(`neighbors:${where}`, async () => {
-			if (where === 'host') {
-				return hostNeighbors();
-			}
-
-			const container = await probes.container();
-			return container === null ? [] : containerNeighbors(container.pid, {proc});
-		}),
+		routes: async where => (await net(where)).routes,
+		neighbors: async where => (await net(where)).neighbors,
 		hostname: where => once(`hostname:${where}`, async () => {
 			if (where === 'host') {
 				return hostHostname({proc});

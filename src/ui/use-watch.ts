@@ -1,6 +1,6 @@
 import {useEffect, type Dispatch} from 'react';
 import type {Status} from '../check/types.ts';
-import type {Change, Snapshot, StepRef, Workshop} from '../workshop/api.ts';
+import type {Snapshot, StepRef, Workshop} from '../workshop/api.ts';
 import {errorMessage} from './errors.ts';
 import {stepKey, type Action} from './state.ts';
 

@@ -113,6 +113,11 @@ export type Progress = {
 	passed: Record<string, string>;
 	route?: Route;
 	rootfs?: string;
+	/**
+	 * The wire lesson's addresses, chosen once (the first free /30) and kept, as an engine keeps
+	 * its bridge's subnet: the commands shown stay the same, and verify need not read the routes.
+	 */
+	wire?: Partial<Record<'subnet' | 'prefix' | 'host-address' | 'container-address', string>>;
 };
 
 /** The live diagram's facts: drawn from real state, never from progress. */
@@ -137,7 +142,8 @@ export type Workshop = {
 	/** The step's command blocks for this workshop's route, variables filled. */
 	commandsFor(ref: StepRef, variables: Variables): FilledCommand[];
 	verifyStep(ref: StepRef): Promise<StepReport>;
-	verify(filter?: {lesson?: string; step?: string}): Promise<Report>;
+	/** One round of probes for every step a filter names (`lessons` names several lessons). */
+	verify(filter?: {lesson?: string; step?: string; lessons?: string[]}): Promise<Report>;
 	/** Runs the step's reference commands; `signal` cancels (the child process group is ended). */
 	runStep(ref: StepRef, options: {onEvent?: (event: RunEvent) => void; signal?: AbortSignal}): Promise<RunResult>;
 	snapshot(): Promise<Snapshot>;

@@ -109,8 +109,23 @@ export class WorkshopEngine implements Workshop {
 	}
 
 	async variables(probes: Probes = this.probes()): Promise<Variables> {
-		const [container, resolver, wire, sides] = await Promise.all([probes.container(), probes.resolver(), wireVariables(probes, this.#lessonLinks()), sideVariables(probes, this.isolationWatch())]);
+		const [container, resolver, wire, sides] = await Promise.all([probes.container(), probes.resolver(), this.#wire(probes), sideVariables(probes, this.isolationWatch())]);
 		return {...this.staticVariables(), resolver, pid: container ? String(container.pid) : undefined, ...wire, ...sides};
+	}
+
+	/** The wire lesson's addresses: the saved choice, or a new one, saved once made. */
+	async #wire(probes: Probes) {
+		const saved = this.#store.get().wire;
+		if (saved?.subnet) {
+			return {subnet: saved.subnet, prefix: saved.prefix, 'host-address': saved['host-address'], 'container-address': saved['container-address']};
+		}
+
+		const wire = await wireVariables(probes, this.#lessonLinks());
+		if (wire.subnet) {
+			this.#store.update(progress => ({...progress, wire}));
+		}
+
+		return wire;
 	}
 
 	/** The control groups and side shells the lessons use: what snapshots, variables and reset look at. */
@@ -162,9 +177,11 @@ export class WorkshopEngine implements Workshop {
 		return report;
 	}
 
-	async verify(filter: {lesson?: string; step?: string} = {}): Promise<Report> {
+	async verify(filter: {lesson?: string; step?: string; lessons?: string[]} = {}): Promise<Report> {
 		const probes = this.probes();
-		const lessons = this.#select(filter);
+		const lessons = filter.lessons
+			? this.#select({}).filter(({lesson}) => filter.lessons!.includes(lesson.id))
+			: this.#select(filter);
 		const reports: LessonReport[] = await Promise.all(lessons.map(async ({lesson, steps}) => ({
 			id: lesson.id,
 			title: lesson.title,
