@@ -18,8 +18,8 @@ await build({
 	legalComments: 'none',
 	chunkNames: 'chunks/[name]-[hash]',
 	external: ['react-devtools-core'],
-	// Lesson prose has no code blocks to colour: see src/ui/no-highlight.ts.
-	alias: {'cli-highlight': './src/ui/no-highlight.ts'},
+	// Lesson prose has no code blocks to colour and no emoji codes: see src/ui/no-highlight.ts, no-emoji.ts.
+	alias: {'cli-highlight': './src/ui/no-highlight.ts', 'node-emoji': './src/ui/no-emoji.ts'},
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {js: "import {createRequire as __rootcampRequire} from 'node:module'; const require = __rootcampRequire(import.meta.url);"},
 	logLevel: 'warning',

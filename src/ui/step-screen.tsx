@@ -1,12 +1,9 @@
 import {Box} from 'ink';
 import type {SetupState} from '../workshop/api.ts';
-import {Changes} from './changes.tsx';
-import {CheckList} from './check-list.tsx';
-import {CommandBlock} from './command-block.tsx';
 import {Diagram} from './diagram.tsx';
-import {Footer} from './footer.tsx';
 import {LineList} from './line-list.tsx';
 import {OutputPane} from './output-pane.tsx';
+import {Section} from './section.tsx';
 import type {StepView} from './step-view.ts';
 
 /** One step: prose, the command, checks, hint, the run, what changed, and the keys. */
@@ -17,12 +14,12 @@ export function StepScreen({view, setup}: {view: StepView; setup: SetupState | u
 				<LineList lines={view.prose}/>
 			</Box>
 			<LineList lines={[view.scrollBar]}/>
-			<CommandBlock lines={view.commands}/>
+			<Section lines={view.commands}/>
 			<LineList lines={[[]]}/>
-			<CheckList lines={view.checks}/>
+			<Section lines={view.checks}/>
 			<LineList lines={view.hint}/>
 			<OutputPane status={view.run.status} progress={view.run.progress} output={view.run.output} width={view.mainWidth}/>
-			<Changes lines={view.changes}/>
+			<Section lines={view.changes}/>
 			<LineList lines={view.messages}/>
 		</Box>
 	);
@@ -37,7 +34,7 @@ export function StepScreen({view, setup}: {view: StepView; setup: SetupState | u
 					</Box>
 				) : null}
 			</Box>
-			<Footer lines={view.footer}/>
+			<Section lines={view.footer}/>
 		</Box>
 	);
 }
