@@ -59,6 +59,26 @@ function farewell(workshop: Workshop, state: AppState): string {
 }
 
 /**
+ * Loads Ink with `CI` and `CONTINUOUS_INTEGRATION` hidden. Ink reads them once, when it loads, and
+ * then draws only the last frame, for build logs; but rootcamp only gets here on a real terminal,
+ * where a learner (or a test driving tmux under CI) must see every frame.
+ */
+async function withoutCiVariables<T>(load: () => Promise<T>): Promise<T> {
+	const saved = {CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION']};
+	delete process.env['CI'];
+	delete process.env['CONTINUOUS_INTEGRATION'];
+	try {
+		return await load();
+	} finally {
+		for (const [name, value] of Object.entries(saved)) {
+			if (value !== undefined) {
+				process.env[name] = value;
+			}
+		}
+	}
+}
+
+/**
  * Runs the workshop in this terminal until the learner quits; resolves with the exit code.
  * Without a TTY, or with `plain`, the same flow is printed as plain text instead.
  */
@@ -88,7 +108,7 @@ export async function runApp(workshop: Workshop, options: AppOptions): Promise<n
 	try {
 		screen.enter();
 		stdout.write(preFrame(state, banner, color, stdout));
-		const [{render}, {WorkshopApp}] = await Promise.all([import('ink'), import('./workshop-app.tsx')]);
+		const [{render}, {WorkshopApp}] = await withoutCiVariables(async () => Promise.all([import('ink'), import('./workshop-app.tsx')]));
 		for (;;) {
 			screen.enter();
 			// Ink draws from the cursor: start it at the top of a clean screen, over the early frame.
