@@ -1,5 +1,3 @@
-import type {CheckSpec} from '../lesson/types.ts';
-
 export type Status = 'pass' | 'fail' | 'skip';
 
 /** The verdict of one check: what it expected, what it found, and what to do. */
@@ -12,6 +10,3 @@ export type CheckResult = {
 	/** The check line as written (variables filled), so a report can show which check this was. */
 	check: string;
 };
-
-/** A check line with every variable filled in. */
-export type FilledCheck = CheckSpec;

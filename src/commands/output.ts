@@ -1,6 +1,8 @@
 /** Where a command writes, and whether it may colour: one object, so tests can capture both. */
 export type Output = {
 	out: (text: string) => void;
+	/** A command's own output, passed through as it comes (no newline added). */
+	raw: (chunk: string) => void;
 	err: (text: string) => void;
 	color: boolean;
 };
@@ -24,6 +26,7 @@ export const colorWanted = (noColorFlag: boolean, stream: NodeJS.WriteStream = p
 /** The process's real output. */
 export const processOutput = (color: boolean): Output => ({
 	out: text => process.stdout.write(`${text}\n`),
+	raw: chunk => process.stdout.write(chunk),
 	err: text => process.stderr.write(`${text}\n`),
 	color,
 });

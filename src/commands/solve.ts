@@ -64,7 +64,7 @@ export const solveCommand = async (
 						const prompt = event.command.where === 'host' ? '#' : `${event.command.where} #`;
 						output.out(dim(output, `${prompt} ${event.command.text.replace(/\n/g, `\n${prompt} `)}`));
 					} else if (event.type === 'output') {
-						process.stdout.write(event.chunk);
+						output.raw(event.chunk);
 					}
 				},
 			});
