@@ -2,6 +2,7 @@ import {formatLimit, limitFiles, type CgroupGroup} from '../host/cgroup.ts';
 import type {RootlessInfo} from '../host/rootless.ts';
 import type {Mount} from '../host/types.ts';
 import type {Change, Snapshot} from './api.ts';
+import {subtractBy} from './multiset.ts';
 
 /** "What changed" for the lessons beyond the write-up: control groups and limits, the jail's mounts, the uid map. */
 export function isolationChanges(before: Snapshot, after: Snapshot): Change[] {
@@ -178,17 +179,9 @@ function key(mount: Mount): string {
 	return `${mount.fstype}\0${mount.source}\0${mount.target}\0${mount.root ?? ''}\0${mount.device ?? ''}`;
 }
 
+/** Mounts in `a` and not in `b`, counting duplicates. */
 function subtract(a: Mount[], b: Mount[]): Mount[] {
-	const left = b.map(key);
-	return a.filter(mount => {
-		const index = left.indexOf(key(mount));
-		if (index === -1) {
-			return true;
-		}
-
-		left.splice(index, 1);
-		return false;
-	});
+	return subtractBy(a, b, key);
 }
 
 function sameMounts(a: Mount[], b: Mount[]): boolean {

@@ -6,6 +6,7 @@ import {describeRoute, type IpRoute} from '../host/routes.ts';
 import type {ContainerInfo, Link, Mount} from '../host/types.ts';
 import type {Change, FileFact, Snapshot} from './api.ts';
 import {isolationChanges} from './diff-isolation.ts';
+import {subtractBy} from './multiset.ts';
 
 /** At most this many package names are listed before "and N more". */
 const maxPackageNames = 6;
@@ -92,18 +93,9 @@ function mountChanges(before: Snapshot, after: Snapshot, rootfs: string): Change
 	return changes;
 }
 
-/** Mounts in `a` and not in `b`, counting duplicates (a path can be mounted twice). */
+/** Mounts in `a` and not in `b`, counting duplicates. */
 function subtract(a: Mount[], b: Mount[]): Mount[] {
-	const left = b.map(key);
-	return a.filter(mount => {
-		const index = left.indexOf(key(mount));
-		if (index === -1) {
-			return true;
-		}
-
-		left.splice(index, 1);
-		return false;
-	});
+	return subtractBy(a, b, key);
 }
 
 function key(mount: Mount): string {
