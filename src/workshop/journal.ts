@@ -15,6 +15,20 @@ export type JournalEntry =
 	/** A control group directory (v1 has one per controller); reset moves out what is left in it, then removes it. */
 	| {kind: 'cgroup'; path: string};
 
+/** What the journal keeps of a shell rootcamp started: enough to end it (and only it) and remove its files. */
+export const startedShellFacts = (
+	shell: {pid: number; startTime: number},
+	started: {launcherPid: number; log: string; stdin: string},
+	launcherStartTime: number | undefined,
+) => ({
+	pid: shell.pid,
+	startTime: shell.startTime,
+	launcherPid: started.launcherPid,
+	launcherStartTime,
+	log: started.log,
+	stdin: started.stdin,
+});
+
 const isJournal = (value: unknown): value is {entries: JournalEntry[]} =>
 	typeof value === 'object' && value !== null && Array.isArray((value as {entries: unknown}).entries);
 

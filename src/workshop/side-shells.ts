@@ -8,7 +8,7 @@ import type {ProcessResult, RunOptions} from '../run/process.ts';
 import {isAlive, launchContainer, waitForShell} from '../run/start-container.ts';
 import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
 import {UsageError} from '../errors.ts';
-import type {JournalEntry} from './journal.ts';
+import {startedShellFacts, type JournalEntry} from './journal.ts';
 import type {WorkshopEngine} from './workshop.ts';
 
 /** The namespace that makes each side shell what it is. */
@@ -32,16 +32,7 @@ export const startSideShell = async (engine: WorkshopEngine, name: SideShell, co
 	await stopSideShells(engine, name);
 	const started = await launchContainer(commandLine, engine.paths.run, {name, cwd: '/'});
 	const shell = await waitForShell(started, async () => launchedShell(started.launcherPid, definingNamespace[name]));
-	engine.journal.add({
-		kind: 'shell',
-		name,
-		pid: shell.pid,
-		startTime: shell.startTime,
-		launcherPid: started.launcherPid,
-		launcherStartTime: startTimeOf(started.launcherPid),
-		log: started.log,
-		stdin: started.stdin,
-	});
+	engine.journal.add({kind: 'shell', name, ...startedShellFacts(shell, started, startTimeOf(started.launcherPid))});
 };
 
 /**

@@ -9,6 +9,7 @@ import {launchContainer, typeIntoShell, waitForShell} from '../run/start-contain
 import type {RunEvent} from './api.ts';
 import {UsageError} from '../errors.ts';
 import {interfaceNamesIn} from '../lesson/interface-names.ts';
+import {startedShellFacts} from './journal.ts';
 import type {WorkshopEngine} from './workshop.ts';
 import {runInSideShell, startSideShell} from './side-shells.ts';
 
@@ -91,15 +92,7 @@ const startContainer = async (engine: WorkshopEngine, commandLine: string) => {
 		const container = await engine.probes().container();
 		return container && container.parentPid === started.launcherPid ? container : undefined;
 	});
-	engine.journal.add({
-		kind: 'container',
-		pid: shell.pid,
-		startTime: shell.startTime,
-		launcherPid: started.launcherPid,
-		launcherStartTime: startTimeOf(started.launcherPid),
-		log: started.log,
-		stdin: started.stdin,
-	});
+	engine.journal.add({kind: 'container', ...startedShellFacts(shell, started, startTimeOf(started.launcherPid))});
 	return {shell, launchedAt};
 };
 

@@ -75,3 +75,18 @@ export const residue = (): string => {
 	const links = spawnSync('ip', ['-o', 'link', 'show', 'type', 'veth'], {encoding: 'utf8'}).stdout.trim();
 	return links;
 };
+
+/**
+ * Nothing is left on the host: all of `residue` when the host was clean before the test, or,
+ * when others' leftovers were already there (`othersBefore`), nothing of this test's own.
+ */
+export const assertNothingLeft = (t: ExecutionContext, othersBefore: string, dir: string) => {
+	if (othersBefore === '') {
+		t.is(residue(), '', 'nothing is left on the host');
+		return;
+	}
+
+	t.log(`the host was not clean before this test:\n${othersBefore}`);
+	const ours = residue().split('\n').filter(line => line.includes(dir) || /\bveth(?:Host|Cont)\b/.test(line));
+	t.deepEqual(ours, [], 'nothing of this test is left on the host');
+};

@@ -5,7 +5,7 @@ import {groupDirs, readCgroupHierarchy} from '../../src/host/cgroup.ts';
 import type {Route} from '../../src/lesson/types.ts';
 import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
-import {cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
+import {assertNothingLeft, cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
 import {waitFor} from '../helpers/wait-for.ts';
 
 /** The write-up's lessons, which `solve` runs first, and the three this test walks after them. */
@@ -135,13 +135,7 @@ const walkIsolation = async (t: ExecutionContext, route: Route) => {
 	t.false(existsSync(area.rootfs), 'reset --purge removes the rootfs rootcamp made');
 	t.deepEqual(groupPaths().filter(path => existsSync(path)), [], 'no control group of the lesson is left');
 	t.deepEqual([...new Set(started)].filter(pid => !ended(pid)), [], 'the jail and the rootless shell are gone');
-	if (othersBefore === '') {
-		t.is(residue(), '', 'nothing is left on the host');
-	} else {
-		t.log(`the host was not clean before this test:\n${othersBefore}`);
-		const ours = residue().split('\n').filter(line => line.includes(area.dir) || /\bveth(?:Host|Cont)\b/.test(line));
-		t.deepEqual(ours, [], 'nothing of this test is left on the host');
-	}
+	assertNothingLeft(t, othersBefore, area.dir);
 };
 
 test.serial('limits, pivot-root and rootless after the write-up, on a busybox rootfs', async t => {

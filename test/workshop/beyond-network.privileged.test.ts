@@ -5,7 +5,7 @@ import test, {type ExecutionContext} from 'ava';
 import type {Route} from '../../src/lesson/types.ts';
 import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
-import {cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
+import {assertNothingLeft, cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
 import {waitFor} from '../helpers/wait-for.ts';
 
 /** The write-up's lessons, which `solve` runs first, and the three this test walks after them. */
@@ -114,13 +114,7 @@ const walkBeyond = async (t: ExecutionContext, route: Route) => {
 	t.is(reset.status, 0, reset.stderr);
 	t.false(existsSync(area.rootfs), 'reset --purge removes the rootfs rootcamp made');
 	t.true(pairFree(), 'the veth pair, its addresses and routes are gone');
-	if (othersBefore === '') {
-		t.is(residue(), '', 'nothing is left on the host');
-	} else {
-		t.log(`the host was not clean before this test:\n${othersBefore}`);
-		const ours = residue().split('\n').filter(line => line.includes(area.dir) || /\bveth(?:Host|Cont)\b/.test(line));
-		t.deepEqual(ours, [], 'nothing of this test is left on the host');
-	}
+	assertNothingLeft(t, othersBefore, area.dir);
 };
 
 test.serial('wire, hostname and dev after the write-up, on a busybox rootfs', async t => {
