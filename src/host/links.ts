@@ -1,4 +1,3 @@
-import {execTool} from './exec.ts';
 import type {Link} from './types.ts';
 
 type IpAddress = {local?: string; prefixlen?: number};
@@ -29,19 +28,6 @@ export function parseIpJson(text: string): Link[] {
 	}
 
 	return links;
-}
-
-/** Links in rootcamp's own network namespace (the host's). */
-export async function hostLinks(): Promise<Link[]> {
-	const {stdout} = await execTool('ip', ['-json', '-d', 'addr', 'show'], {install: 'iproute2'});
-	return parseIpJson(stdout);
-}
-
-/** Links in the network namespace of process `pid` (the container's shell). */
-export async function containerLinks(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<Link[]> {
-	// Enter only the network namespace, so the host's `ip` binary is used even if the rootfs has none.
-	const {stdout} = await execTool('nsenter', [`--net=${proc}/${pid}/ns/net`, 'ip', '-json', '-d', 'addr', 'show'], {install: 'util-linux (nsenter) and iproute2'});
-	return parseIpJson(stdout);
 }
 
 function toLink(entry: IpLink): Link {

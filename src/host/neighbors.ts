@@ -1,5 +1,3 @@
-import {execTool} from './exec.ts';
-
 /** One IPv4 neighbour (ARP) entry, from `ip -4 -json neigh show`. */
 export type Neighbor = {
 	address: string;
@@ -26,16 +24,4 @@ export function parseIpNeighbors(text: string, dev?: string): Neighbor[] {
 /** True when the entry holds a MAC address ARP learned: an answer came back across the link. */
 export function isResolved(neighbor: Neighbor): boolean {
 	return neighbor.lladdr !== undefined && !neighbor.state.includes('FAILED') && !neighbor.state.includes('INCOMPLETE');
-}
-
-/** IPv4 neighbours in rootcamp's own network namespace (the host's). */
-export async function hostNeighbors(): Promise<Neighbor[]> {
-	const {stdout} = await execTool('ip', ['-4', '-json', 'neigh', 'show'], {install: 'iproute2'});
-	return parseIpNeighbors(stdout);
-}
-
-/** IPv4 neighbours in the network namespace of process `pid` (read with the host's `ip`). */
-export async function containerNeighbors(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<Neighbor[]> {
-	const {stdout} = await execTool('nsenter', [`--net=${proc}/${pid}/ns/net`, 'ip', '-4', '-json', 'neigh', 'show'], {install: 'util-linux (nsenter) and iproute2'});
-	return parseIpNeighbors(stdout);
 }

@@ -7,6 +7,9 @@ import type {Link} from './types.ts';
 /** What one network namespace holds: its links with their addresses, its IPv4 routes, its IPv4 neighbours. */
 export type NetFacts = {links: Link[]; routes: IpRoute[]; neighbors: Neighbor[]};
 
+/** A container's network facts and, asked in the same process, the hostname of its UTS namespace. */
+export type ContainerFacts = NetFacts & {hostname: string};
+
 /** The three questions, asked of one `ip -batch` process: a process start costs more here than the answers. */
 const questions = 'addr show\nroute show table all\nneigh show\n';
 
@@ -22,15 +25,33 @@ export function parseNetFacts(text: string): NetFacts {
 	};
 }
 
+/** The container's answer: its hostname on the first line, then the three lines of `ip -batch`. */
+export function parseContainerFacts(text: string): ContainerFacts {
+	const newline = text.indexOf('\n');
+	return {hostname: text.slice(0, newline === -1 ? text.length : newline), ...parseNetFacts(newline === -1 ? '' : text.slice(newline + 1))};
+}
+
+const ipBatch = ['ip', '-json', '-d', '-batch', '-'];
+
+/** Reads rootcamp's own network namespace (the host's) in one `ip` process. */
+export async function readNetFacts(): Promise<NetFacts> {
+	return parseNetFacts(await ask(ipBatch, 'iproute2'));
+}
+
 /**
- * Reads a network namespace's links, routes and neighbours in one `ip` process: rootcamp's own
- * namespace (the host's), or with `pid` the namespace of that process (through nsenter).
+ * Reads the network namespace of process `pid` (the container's shell) and the hostname of its UTS
+ * namespace, in one process started from here. Starting a process is the dearest part of a check
+ * round (several milliseconds of rootcamp's own thread each), so the container costs one, not two.
+ * The tools are the host's (nsenter enters no root), so a rootfs without `ip` or `uname` still answers.
  */
-export async function readNetFacts(pid?: number, {proc = '/proc'}: {proc?: string} = {}): Promise<NetFacts> {
-	const argv = pid === undefined
-		? ['ip', '-json', '-d', '-batch', '-']
-		: ['nsenter', `--net=${proc}/${pid}/ns/net`, 'ip', '-json', '-d', '-batch', '-'];
-	const stdout = await new Promise<string>((resolve, reject) => {
+export async function readContainerFacts(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<ContainerFacts> {
+	const argv = ['nsenter', `--net=${proc}/${pid}/ns/net`, `--uts=${proc}/${pid}/ns/uts`, 'sh', '-c', `uname -n && exec ${ipBatch.join(' ')}`];
+	return parseContainerFacts(await ask(argv, 'util-linux (nsenter), coreutils and iproute2'));
+}
+
+/** Runs `argv` with the batch questions on its stdin and returns what it printed. */
+async function ask(argv: string[], install: string): Promise<string> {
+	return new Promise<string>((resolve, reject) => {
 		const child = spawn(argv[0]!, argv.slice(1), {stdio: ['pipe', 'pipe', 'pipe']});
 		let out = '';
 		let error = '';
@@ -42,7 +63,7 @@ export async function readNetFacts(pid?: number, {proc = '/proc'}: {proc?: strin
 		});
 		child.on('error', failure => {
 			reject((failure as NodeJS.ErrnoException).code === 'ENOENT'
-				? new Error(`\`${argv[0]}\` was not found: install ${pid === undefined ? 'iproute2' : 'util-linux (nsenter) and iproute2'}`, {cause: failure})
+				? new Error(`\`${argv[0]}\` was not found: install ${install}`, {cause: failure})
 				: failure);
 		});
 		child.on('close', code => {
@@ -54,5 +75,4 @@ export async function readNetFacts(pid?: number, {proc = '/proc'}: {proc?: strin
 		});
 		child.stdin.end(questions);
 	});
-	return parseNetFacts(stdout);
 }

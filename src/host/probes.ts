@@ -5,17 +5,17 @@ import {runCheckCommand, type CommandOutcome} from './command.ts';
 import {findContainer} from './container.ts';
 import {readDpkgStatus} from './dpkg.ts';
 import {listEntries, type Entry} from './entries.ts';
-import {containerHostname, hostHostname} from './hostname.ts';
+import {hostHostname} from './hostname.ts';
 import {fileFact, readText} from './files.ts';
 import {isolationProbes, type IsolationProbes} from './isolation-probes.ts';
 import {readMountinfo} from './mountinfo.ts';
 import type {Neighbor} from './neighbors.ts';
-import {readNetFacts, type NetFacts} from './net-facts.ts';
+import {readContainerFacts, readNetFacts, type NetFacts} from './net-facts.ts';
 import {sendPing} from './ping.ts';
 import {resolveInRoot, type Resolution} from './resolve-in-root.ts';
 import {upstreamResolver} from './resolver.ts';
 import type {IpRoute} from './routes.ts';
-import {listTarball, type TarballListing} from './tarball.ts';
+import {listTarball, type ListingMemo, type TarballListing} from './tarball.ts';
 import type {ContainerInfo, Link, Mount} from './types.ts';
 
 /** Every fact the checks and snapshots read, each read at most once per evaluation round. */
@@ -58,7 +58,7 @@ export type Probes = IsolationProbes & {
 };
 
 /** Creates the memo for one evaluation round: call it again to see the host afresh. */
-export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: string}): Probes {
+export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: string; rootfs: string; tarballMemo?: ListingMemo}): Probes {
 	const cache = new Map<string, Promise<unknown>>();
 	// Keep the promise, not the value, so parallel checks asking for the same fact share one read.
 	const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
@@ -71,14 +71,15 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 		return pending;
 	};
 
-	// Links, routes and neighbours of one namespace come from one `ip -batch` process.
-	const net = (where: Where): Promise<NetFacts> => once(`net:${where}`, async () => {
+	// Links, routes and neighbours of one namespace come from one `ip -batch` process; the
+	// container's hostname comes from that same process.
+	const net = (where: Where): Promise<NetFacts & {hostname?: string}> => once(`net:${where}`, async () => {
 		if (where === 'host') {
-			return readNetFacts(undefined, {proc});
+			return readNetFacts();
 		}
 
 		const container = await probes.container();
-		return container === null ? {links: [], routes: [], neighbors: []} : readNetFacts(container.pid, {proc});
+		return container === null ? {links: [], routes: [], neighbors: []} : readContainerFacts(container.pid, {proc});
 	});
 	const root = rootfs.replace(/\/+$/, '') || '/';
 	const probes: Probes = {
@@ -102,7 +103,7 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 		text: path => once(`text:${path}`, async () => readText(path)),
 		packages: () => once('packages', async () => readDpkgStatus(root)),
 		aptLists: () => once('aptLists', async () => countAptLists(root)),
-		tarball: path => once(`tarball:${path}`, async () => listTarball(path)),
+		tarball: path => once(`tarball:${path}`, async () => listTarball(path, tarballMemo)),
 		resolver: () => once('resolver', async () => upstreamResolver()),
 		command: async (where, command) => {
 			const container = where === 'container' ? await probes.container() : null;
@@ -110,14 +111,7 @@ export function createProbes({proc = '/proc', rootfs}: {proc?: string; rootfs: s
 		},
 		routes: async where => (await net(where)).routes,
 		neighbors: async where => (await net(where)).neighbors,
-		hostname: where => once(`hostname:${where}`, async () => {
-			if (where === 'host') {
-				return hostHostname({proc});
-			}
-
-			const container = await probes.container();
-			return container === null ? undefined : containerHostname(container.pid, {proc});
-		}),
+		hostname: async where => (where === 'host' ? once('hostname:host', async () => hostHostname({proc})) : (await net('container')).hostname),
 		entries: path => once(`entries:${path}`, async () => listEntries(path)),
 		ping: async (where, address, dev) => {
 			const container = where === 'container' ? await probes.container() : null;

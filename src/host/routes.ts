@@ -1,5 +1,3 @@
-import {execTool} from './exec.ts';
-
 /** One IPv4 route, from `ip -4 -json route show table all`. */
 export type IpRoute = {
 	/** `default`, a prefix such as `10.200.0.0/30`, or one address (a /32, as ip prints it). */
@@ -52,16 +50,4 @@ export function describeRoute(route: IpRoute): string {
 /** The routes of the main table (what `ip route` shows and what a check compares). */
 export function mainRoutes(routes: IpRoute[]): IpRoute[] {
 	return routes.filter(route => route.table === 'main');
-}
-
-/** Every IPv4 route of every table in rootcamp's own network namespace (the host's). */
-export async function hostRoutes(): Promise<IpRoute[]> {
-	const {stdout} = await execTool('ip', ['-4', '-json', 'route', 'show', 'table', 'all'], {install: 'iproute2'});
-	return parseIpRoutes(stdout);
-}
-
-/** Every IPv4 route of every table in the network namespace of process `pid` (read with the host's `ip`). */
-export async function containerRoutes(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<IpRoute[]> {
-	const {stdout} = await execTool('nsenter', [`--net=${proc}/${pid}/ns/net`, 'ip', '-4', '-json', 'route', 'show', 'table', 'all'], {install: 'util-linux (nsenter) and iproute2'});
-	return parseIpRoutes(stdout);
 }

@@ -1,7 +1,9 @@
 import {closeSync, openSync, readSync} from 'node:fs';
 
 const block = 512;
-const window = 256 * 1024;
+// Measured on a 150 MiB minbase tarball: 64 KiB reads walk it in about half the time of 256 KiB
+// (less copied past large members) or of 4 KiB (fewer reads).
+const window = 64 * 1024;
 
 /** Reads a NUL-terminated field of a tar header. */
 const field = (header: Buffer, start: number, length: number) => {

@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process';
+import type {BigIntStats} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {createInterface} from 'node:readline';
 import {readTarMembers} from './tar-headers.ts';
@@ -6,22 +7,44 @@ import {readTarMembers} from './tar-headers.ts';
 /** The top-level entries of a tar file and its size on disk. */
 export type TarballListing = {entries: string[]; size: number};
 
+/** Listings kept between runs (the workshop keeps them in its cache folder), keyed by path and identity. */
+export type ListingMemo = {
+	recall(path: string, identity: string): string[] | undefined;
+	remember(path: string, identity: string, entries: string[]): void;
+};
+
+/**
+ * Who a file is, as far as the kernel can tell without reading it: the same device and inode, size,
+ * and modification and change times to the nanosecond. Any write, truncation, chmod or replacement
+ * changes one of them, so a listing remembered under this identity still describes the file.
+ */
+export const fileIdentity = (stats: BigIntStats) =>
+	[stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs].join(':');
+
 /** The first path component of a tar member (`./bin/ls` → `bin`); empty for `./` itself. */
 export function topLevelEntry(member: string): string {
 	const first = member.replace(/^(?:\.?\/)+/, '').split('/')[0] ?? '';
 	return first === '.' ? '' : first;
 }
 
-/** Lists a tar file's top-level entries: headers read directly, or `tar -tf` for a compressed one. */
-export async function listTarball(path: string): Promise<TarballListing | null> {
-	let size;
+/**
+ * True when the file was last written long enough ago that a write in the same clock tick, which
+ * would leave its times unchanged, is no longer possible (git's "racy" rule). A tarball still being
+ * written is listed each time, never remembered.
+ */
+const settled = (stats: BigIntStats) => Date.now() - Number(stats.mtimeNs / 1_000_000n) > 2000;
+
+/**
+ * Lists a tar file's top-level entries: headers read directly, or `tar -tf` for a compressed one;
+ * with a memo, a file listed before and unchanged since is not read again.
+ */
+export async function listTarball(path: string, memo?: ListingMemo): Promise<TarballListing | null> {
+	let stats;
 	try {
-		const stats = await stat(path);
+		stats = await stat(path, {bigint: true});
 		if (!stats.isFile()) {
 			throw new Error(`${path} is not a regular file`);
 		}
-
-		size = stats.size;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			return null;
@@ -30,7 +53,18 @@ export async function listTarball(path: string): Promise<TarballListing | null> 
 		throw error;
 	}
 
+	const size = Number(stats.size);
+	const identity = fileIdentity(stats);
+	const remembered = memo?.recall(path, identity);
+	if (remembered) {
+		return {entries: remembered, size};
+	}
+
 	const entries = await topLevelEntries(path);
+	if (settled(stats)) {
+		memo?.remember(path, identity, entries);
+	}
+
 	return {entries, size};
 }
 

@@ -5,6 +5,7 @@ import type {JournalEntry} from './journal.ts';
 import {stopStartedContainers} from './solve-step.ts';
 import {cgroupLeftovers, removeCgroup, sideShellLeftovers} from './reset-isolation.ts';
 import {stopSideShells} from './side-shells.ts';
+import {forgetTarballListings} from './tarball-memo.ts';
 import type {WorkshopEngine} from './workshop.ts';
 
 /** What a reset did, and what it found but left alone (not created by rootcamp, or unsafe to touch). */
@@ -128,6 +129,7 @@ export const reset = async (engine: WorkshopEngine, purge: boolean): Promise<Res
 	}
 
 	left.push(...await leftovers(engine));
+	forgetTarballListings(engine.paths.cache);
 	engine.clearProgress();
 	return {done, left};
 };

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {evaluateCheck} from '../check/evaluate.ts';
 import type {CheckResult} from '../check/types.ts';
 import {createProbes, type Probes} from '../host/probes.ts';
+import type {ListingMemo} from '../host/tarball.ts';
 import {defaultLessonsDir, findStep, loadCourse} from '../lesson/load.ts';
 import type {Course, Lesson, Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
@@ -17,6 +18,7 @@ import {ProgressStore, stepKey} from './progress.ts';
 import {chooseRoute} from './route.ts';
 import {validateRootfs} from './safety.ts';
 import {takeSnapshot} from './snapshot.ts';
+import {tarballMemo} from './tarball-memo.ts';
 import {staticVariables, wireVariables, type StaticVariables} from './variables.ts';
 import {forHierarchy, isolationWatch, newCgroupDirs, sideVariables, type IsolationWatch} from './isolation.ts';
 import {readCgroupHierarchy} from '../host/cgroup.ts';
@@ -48,6 +50,7 @@ export class WorkshopEngine implements Workshop {
 	#static: StaticVariables | undefined;
 	#proc: string | undefined;
 	#watch: IsolationWatch | undefined;
+	#tarballMemo: ListingMemo | undefined;
 	#cgroupVersion: 'v1' | 'v2' | 'none' | undefined;
 
 	constructor(course: Course, options: {rootfs: string; route?: Route; paths: Paths; proc?: string; store?: ProgressStore}) {
@@ -100,7 +103,8 @@ export class WorkshopEngine implements Workshop {
 
 	/** A new round of memoized probes: each fact is read once per round. */
 	probes(): Probes {
-		return createProbes({proc: this.#proc, rootfs: this.rootfs});
+		this.#tarballMemo ??= tarballMemo(this.paths.cache);
+		return createProbes({proc: this.#proc, rootfs: this.rootfs, tarballMemo: this.#tarballMemo});
 	}
 
 	staticVariables(): StaticVariables {

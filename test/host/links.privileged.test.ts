@@ -6,8 +6,8 @@ import {promisify} from 'node:util';
 import test, {type ExecutionContext} from 'ava';
 import {evaluateCheck} from '../../src/check/evaluate.ts';
 import {findContainer} from '../../src/host/container.ts';
-import {containerLinks, hostLinks} from '../../src/host/links.ts';
 import {readMountinfo} from '../../src/host/mountinfo.ts';
+import {readContainerFacts, readNetFacts} from '../../src/host/net-facts.ts';
 import {createProbes} from '../../src/host/probes.ts';
 import type {ContainerInfo} from '../../src/host/types.ts';
 import {describeChanges} from '../../src/workshop/diff.ts';
@@ -115,8 +115,9 @@ privileged('a veth end moved into the container is seen on both sides, checked a
 	const before = await takeSnapshot(createProbes({rootfs}), watched);
 	await run('ip', ['link', 'set', inside, 'netns', String(container.pid)]);
 
-	const host = await hostLinks();
-	const cont = await containerLinks(container.pid);
+	const {links: host} = await readNetFacts();
+	const {links: cont, hostname} = await readContainerFacts(container.pid);
+	t.is(hostname, (await run('uname', ['-n'])).stdout.trim(), 'the container shares the host\'s UTS namespace here');
 	const hostEnd = host.find(link => link.name === outside);
 	const contEnd = cont.find(link => link.name === inside);
 	t.false(host.some(link => link.name === inside));

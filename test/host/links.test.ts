@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
-import {hostLinks, parseIpJson} from '../../src/host/links.ts';
+import {parseIpJson} from '../../src/host/links.ts';
+import {readNetFacts} from '../../src/host/net-facts.ts';
 import type {Link} from '../../src/host/types.ts';
 
 const ipJson = (name: string) => readFileSync(new URL(`../fixtures/ip/${name}.json`, import.meta.url), 'utf8');
@@ -34,7 +35,7 @@ test.serial('a missing ip says what to install', async t => {
 	const path = process.env.PATH;
 	process.env.PATH = '/nonexistent';
 	try {
-		const error = await t.throwsAsync(hostLinks());
+		const error = await t.throwsAsync(readNetFacts());
 		t.regex(error?.message ?? '', /`ip` was not found: install iproute2/);
 	} finally {
 		process.env.PATH = path;
@@ -42,6 +43,6 @@ test.serial('a missing ip says what to install', async t => {
 });
 
 test.serial('reads the real host\'s links', async t => {
-	const links = await hostLinks();
+	const {links} = await readNetFacts();
 	t.true(links.some(link => link.name === 'lo'));
 });

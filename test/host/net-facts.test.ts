@@ -1,5 +1,5 @@
 import test from 'ava';
-import {parseNetFacts} from '../../src/host/net-facts.ts';
+import {parseContainerFacts, parseNetFacts} from '../../src/host/net-facts.ts';
 
 const output = [
 	'[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"operstate":"UNKNOWN","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8}]},{"ifindex":5,"link":"vethCont","ifname":"vethHost","flags":["BROADCAST","UP"],"operstate":"DOWN","linkinfo":{"info_kind":"veth"},"addr_info":[]}]',
@@ -17,4 +17,11 @@ test('one ip -batch answer gives links, IPv4 routes and IPv4 neighbours', t => {
 
 test('empty answers are empty lists', t => {
 	t.deepEqual(parseNetFacts('[]\n[]\n[]\n'), {links: [], routes: [], neighbors: []});
+});
+
+test('the container\'s answer starts with its hostname', t => {
+	const facts = parseContainerFacts(`rootcamp\n${output}`);
+	t.is(facts.hostname, 'rootcamp');
+	t.deepEqual(facts.links.map(link => link.name), ['lo', 'vethHost']);
+	t.deepEqual(facts.routes.map(route => route.dst), ['default']);
 });
