@@ -64,3 +64,18 @@ export async function evaluateCheck(check: CheckSpec, probes: Probes): Promise<C
 		return fail(check, `could not check: ${(error as Error).message}`);
 	}
 }
+
+/** The kinds that read a namespace's network: one `ip` process per side, the slowest facts of a round. */
+const readsNetwork: ReadonlySet<string> = new Set<CheckKind>(['link', 'route', 'ping', 'hostname']);
+
+/**
+ * Starts the reads that need a process of their own before anything else is judged, so those
+ * processes run while the round walks /proc and reads files. A failure is not lost: it surfaces
+ * in the check that awaits the fact.
+ */
+export function startSlowReads(checks: readonly CheckSpec[], probes: Probes): void {
+	if (checks.some(check => readsNetwork.has(check.kind))) {
+		probes.hostLinks().catch(() => undefined);
+		probes.containerLinks().catch(() => undefined);
+	}
+}

@@ -29,11 +29,13 @@ export const printStep = (output: Output, lessonId: string, step: StepReport, hi
 /** `rootcamp verify [LESSON[/STEP]] [--json]`: check the host now; exit 0 only when nothing fails. */
 export const verifyCommand = async (engine: WorkshopEngine, filter: {lesson?: string; step?: string}, json: boolean, output: Output): Promise<number> => {
 	requireRoot('verify');
-	const report: Report = await engine.verify(filter);
-	const variables = await engine.variables();
+	// One round of probes for the report and the hints' variables: /proc is walked once.
+	const probes = engine.probes();
+	const report: Report = await engine.verify(filter, probes);
 	if (json) {
 		output.out(JSON.stringify(report));
 	} else {
+		const variables = await engine.variables(probes);
 		output.out(dim(output, `rootfs ${report.rootfs}; ${report.container ? `container shell pid ${report.container.pid} (own namespaces: ${report.container.namespaces.join(', ')})` : 'no container running'}`));
 		for (const lesson of report.lessons) {
 			output.out(bold(output, lesson.title));

@@ -4,10 +4,15 @@ import {readNamespaces, ownNamespaces} from './namespaces.ts';
 import {listProcessesRootedAt, readCommandLine, readInnermostPid, stripDeleted, type ProcessInfo} from './processes.ts';
 import type {ContainerInfo} from './types.ts';
 
-/** Finds the container's shell: the topmost process rooted at `rootfs` in a PID namespace other than ours. */
-export async function findContainer(rootfs: string, {proc = '/proc'}: {proc?: string} = {}): Promise<ContainerInfo | null> {
+/**
+ * Finds the container's shell: the topmost process rooted at `rootfs` in a PID namespace other than
+ * ours. With `processes` (a listing the caller already has) /proc is not walked again.
+ */
+export async function findContainer(rootfs: string, {proc = '/proc', processes}: {proc?: string; processes?: ProcessInfo[]} = {}): Promise<ContainerInfo | null> {
 	const [root, ours] = await Promise.all([realRoot(rootfs), readNamespaces('self', {proc})]);
-	const rooted = await listProcessesRootedAt(root, {proc});
+	const rooted = processes
+		? processes.filter(info => info.root !== undefined && stripDeleted(info.root) === root)
+		: await listProcessesRootedAt(root, {proc});
 	if (rooted.length === 0) {
 		return null;
 	}

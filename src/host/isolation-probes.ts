@@ -3,7 +3,7 @@ import {readCgroupGroup, readCgroupHierarchy, readProcCgroup, type CgroupGroup, 
 import {findJail, namespaceLink, type JailInfo} from './jail.ts';
 import {readMountinfo} from './mountinfo.ts';
 import {sourceOf, type MountSource} from './mount-source.ts';
-import {listProcesses, type ProcessInfo} from './processes.ts';
+import type {ProcessInfo} from './processes.ts';
 import {findRootless, userIdOf, type RootlessInfo} from './rootless.ts';
 import type {ContainerInfo, Mount} from './types.ts';
 
@@ -35,14 +35,14 @@ type Base = {
 	once: <T>(key: string, read: () => Promise<T>) => Promise<T>;
 	container: () => Promise<ContainerInfo | null>;
 	hostMounts: () => Promise<Mount[]>;
+	/** The round's one listing of every process. */
+	processes: () => Promise<ProcessInfo[]>;
 	/** The host's user database (tests point it at a fixture). */
 	passwd?: string;
 };
 
 /** The isolation probes of one evaluation round, sharing its memo. */
-export function isolationProbes({proc, rootfs, once, container, hostMounts, passwd = '/etc/passwd'}: Base): IsolationProbes {
-	// One process listing per round serves both finders.
-	const processes = () => once<ProcessInfo[]>('processes', async () => listProcesses({proc}));
+export function isolationProbes({proc, rootfs, once, container, hostMounts, processes, passwd = '/etc/passwd'}: Base): IsolationProbes {
 	const probes: IsolationProbes = {
 		cgroupHierarchy: () => once('cgroupHierarchy', async () => readCgroupHierarchy({proc})),
 		cgroup: name => once(`cgroup:${name}`, async () => readCgroupGroup(await probes.cgroupHierarchy(), name)),

@@ -3,6 +3,7 @@ import type {FileFact} from '../workshop/api.ts';
 import {countAptLists} from './apt-lists.ts';
 import {runCheckCommand, type CommandOutcome} from './command.ts';
 import {findContainer} from './container.ts';
+import {listProcesses} from './processes.ts';
 import {readDpkgStatus} from './dpkg.ts';
 import {listEntries, type Entry} from './entries.ts';
 import {hostHostname} from './hostname.ts';
@@ -81,12 +82,14 @@ export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: stri
 		const container = await probes.container();
 		return container === null ? {links: [], routes: [], neighbors: []} : readContainerFacts(container.pid, {proc});
 	});
+	// One walk of /proc per round serves the container, the jail and the rootless shell.
+	const processes = () => once('processes', async () => listProcesses({proc}));
 	const root = rootfs.replace(/\/+$/, '') || '/';
 	const probes: Probes = {
 		rootfs: root,
 		proc,
-		...isolationProbes({proc, rootfs: root, once, container: async () => probes.container(), hostMounts: async () => probes.hostMounts()}),
-		container: () => once('container', async () => findContainer(root, {proc})),
+		...isolationProbes({proc, rootfs: root, once, container: async () => probes.container(), hostMounts: async () => probes.hostMounts(), processes}),
+		container: () => once('container', async () => findContainer(root, {proc, processes: await processes()})),
 		containerMounts: () => once('containerMounts', async () => {
 			const container = await probes.container();
 			// The shell may end between finding it and reading its mounts: that is "no mounts", not an error.

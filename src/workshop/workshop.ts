@@ -1,6 +1,6 @@
 import {existsSync, mkdirSync} from 'node:fs';
 import {join} from 'node:path';
-import {evaluateCheck} from '../check/evaluate.ts';
+import {evaluateCheck, startSlowReads} from '../check/evaluate.ts';
 import type {CheckResult} from '../check/types.ts';
 import {createProbes, type Probes} from '../host/probes.ts';
 import type {ListingMemo} from '../host/tarball.ts';
@@ -181,8 +181,7 @@ export class WorkshopEngine implements Workshop {
 		return report;
 	}
 
-	async verify(filter: {lesson?: string; step?: string; lessons?: string[]} = {}): Promise<Report> {
-		const probes = this.probes();
+	async verify(filter: {lesson?: string; step?: string; lessons?: string[]} = {}, probes: Probes = this.probes()): Promise<Report> {
 		const lessons = filter.lessons
 			? this.#select({}).filter(({lesson}) => filter.lessons!.includes(lesson.id))
 			: this.#select(filter);
@@ -342,6 +341,7 @@ export class WorkshopEngine implements Workshop {
 			return {...base, status: 'skip', message: `nothing outside the shell can observe this step: ${step.unobservable}`, checks: []};
 		}
 
+		startSlowReads(step.checks, probes);
 		const variables = await this.variables(probes);
 		const checks: CheckResult[] = await Promise.all(step.checks.map(async check => {
 			try {
