@@ -30,7 +30,11 @@ export function commandArgv(where: Where, command: string, pid?: number): string
 
 /** Runs a check's command with a timeout and collects its output; never throws. */
 export async function runCheckCommand(where: Where, command: string, {pid, timeout = commandTimeout}: {pid?: number; timeout?: number} = {}): Promise<CommandOutcome> {
-	const [file, ...args] = commandArgv(where, command, pid);
+	return runArgv(commandArgv(where, command, pid), {timeout});
+}
+
+/** Runs a program (no shell) with a timeout and collects its output; never throws. */
+export async function runArgv([file, ...args]: string[], {timeout = commandTimeout}: {timeout?: number} = {}): Promise<CommandOutcome> {
 	// Its own process group, so a timeout also ends what the shell started (they hold the output pipes).
 	const child = spawn(file!, args, {stdio: ['ignore', 'pipe', 'pipe'], detached: true});
 	let stdout = '';

@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises';
+import {readFileSync} from 'node:fs';
 import type {Mount} from './types.ts';
 
 /** Undoes the kernel's octal escapes in mountinfo paths (`\040` is a space, `\134` a backslash). */
@@ -34,5 +34,6 @@ export function parseMountinfo(text: string): Mount[] {
 
 /** Reads the mount table as process `pid` sees it (paths relative to its root). */
 export async function readMountinfo(pid: number | 'self', {proc = '/proc'}: {proc?: string} = {}): Promise<Mount[]> {
-	return parseMountinfo(await readFile(`${proc}/${pid}/mountinfo`, 'utf8'));
+	// Synchronous: the kernel writes this text on the spot, with no disk to wait for.
+	return parseMountinfo(readFileSync(`${proc}/${pid}/mountinfo`, 'utf8'));
 }

@@ -1,5 +1,5 @@
 import type {Where} from '../lesson/types.ts';
-import {runCheckCommand, type CommandOutcome} from './command.ts';
+import {runArgv, type CommandOutcome} from './command.ts';
 
 /** An IPv4 address, four dotted numbers: all a ping check may send to. */
 const ipv4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
@@ -12,7 +12,7 @@ const interfaceName = /^[\w.@-]{1,15}$/;
  * whatever the routes say. The container's side runs the host's ping in the container's network
  * namespace: the rootfs may have no ping at all (a minbase Debian does not).
  */
-export function pingCommand(where: Where, address: string, dev: string, {pid, proc = '/proc'}: {pid?: number; proc?: string} = {}): string {
+export function pingArgv(where: Where, address: string, dev: string, {pid, proc = '/proc'}: {pid?: number; proc?: string} = {}): string[] {
 	if (!ipv4.test(address)) {
 		throw new Error(`not an IPv4 address: ${address}`);
 	}
@@ -21,7 +21,8 @@ export function pingCommand(where: Where, address: string, dev: string, {pid, pr
 		throw new Error(`not an interface name: ${dev}`);
 	}
 
-	const ping = `ping -c 1 -W 1 -I ${dev} ${address}`;
+	// -n: numeric output, so the ping never asks a DNS server about the address.
+	const ping = ['ping', '-n', '-c', '1', '-W', '1', '-I', dev, address];
 	if (where === 'host') {
 		return ping;
 	}
@@ -30,17 +31,18 @@ export function pingCommand(where: Where, address: string, dev: string, {pid, pr
 		throw new Error('no container to ping from');
 	}
 
-	return `nsenter --net=${proc}/${pid}/ns/net ${ping}`;
+	return ['nsenter', `--net=${proc}/${pid}/ns/net`, ...ping];
 }
 
 /** Sends the ping and says how it ended; never throws. */
 export async function sendPing(where: Where, address: string, dev: string, options: {pid?: number; proc?: string} = {}): Promise<CommandOutcome> {
-	let command;
+	let argv;
 	try {
-		command = pingCommand(where, address, dev, options);
+		argv = pingArgv(where, address, dev, options);
 	} catch (error) {
 		return {stdout: '', stderr: '', timedOut: false, error: (error as Error).message};
 	}
 
-	return runCheckCommand('host', command, {timeout: 5000});
+	// Started directly, with no shell between: the ping is the whole command.
+	return runArgv(argv, {timeout: 5000});
 }

@@ -1,5 +1,4 @@
-import {closeSync, openSync, readdirSync, readlinkSync, readSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
+import {closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync} from 'node:fs';
 
 /** One process as `/proc/PID/stat` and `/proc/PID/root` describe it. */
 export type ProcessInfo = {
@@ -107,7 +106,8 @@ function readProcess(proc: string, pid: string, root: string | undefined): Proce
 /** Reads the command line of one process (NULs become spaces); undefined when it is gone. */
 export async function readCommandLine(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<string | undefined> {
 	try {
-		return (await readFile(`${proc}/${pid}/cmdline`, 'utf8')).replace(/\0+$/, '').replaceAll('\0', ' ');
+		// Synchronous, like every /proc read here: see listProcesses.
+		return readFileSync(`${proc}/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
 	} catch {
 		return undefined;
 	}
@@ -116,7 +116,7 @@ export async function readCommandLine(pid: number, {proc = '/proc'}: {proc?: str
 /** The innermost PID (last `NSpid` value of /proc/PID/status): 1 for a PID namespace's init. */
 export async function readInnermostPid(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<number | undefined> {
 	try {
-		const status = await readFile(`${proc}/${pid}/status`, 'utf8');
+		const status = readFileSync(`${proc}/${pid}/status`, 'utf8');
 		const line = /^NSpid:\s*(.+)$/m.exec(status)?.[1];
 		return line === undefined ? undefined : Number(line.trim().split(/\s+/).at(-1));
 	} catch {

@@ -1,18 +1,18 @@
 import test from 'ava';
-import {pingCommand, sendPing} from '../../src/host/ping.ts';
+import {pingArgv, sendPing} from '../../src/host/ping.ts';
 
 test('the host pings through one link only', t => {
-	t.is(pingCommand('host', '10.200.0.2', 'vethHost'), 'ping -c 1 -W 1 -I vethHost 10.200.0.2');
+	t.deepEqual(pingArgv('host', '10.200.0.2', 'vethHost'), ['ping', '-n', '-c', '1', '-W', '1', '-I', 'vethHost', '10.200.0.2']);
 });
 
 test('the container pings with the host\'s ping, in its network namespace only', t => {
-	t.is(pingCommand('container', '10.200.0.1', 'vethCont', {pid: 24_915}), 'nsenter --net=/proc/24915/ns/net ping -c 1 -W 1 -I vethCont 10.200.0.1');
-	t.is(pingCommand('container', '10.200.0.1', 'vethCont', {pid: 7, proc: '/fixture/proc'}), 'nsenter --net=/fixture/proc/7/ns/net ping -c 1 -W 1 -I vethCont 10.200.0.1');
+	t.deepEqual(pingArgv('container', '10.200.0.1', 'vethCont', {pid: 24_915}), ['nsenter', '--net=/proc/24915/ns/net', 'ping', '-n', '-c', '1', '-W', '1', '-I', 'vethCont', '10.200.0.1']);
+	t.deepEqual(pingArgv('container', '10.200.0.1', 'vethCont', {pid: 7, proc: '/fixture/proc'}).slice(0, 3), ['nsenter', '--net=/fixture/proc/7/ns/net', 'ping']);
 });
 
 const refuses = test.macro({
 	exec(t, address: string, dev: string, pattern: RegExp) {
-		t.throws(() => pingCommand('container', address, dev, {pid: 1}), {message: pattern});
+		t.throws(() => pingArgv('container', address, dev, {pid: 1}), {message: pattern});
 	},
 	title: (_, address: string, dev: string) => `refuses ${address} on ${dev}`,
 });
@@ -23,7 +23,7 @@ test(refuses, '10.200.0.2', 'veth Host', /not an interface name/);
 test(refuses, '10.200.0.2', '$(reboot)', /not an interface name/);
 
 test('no container, no ping from it', t => {
-	t.throws(() => pingCommand('container', '10.200.0.1', 'vethCont'), {message: /no container/});
+	t.throws(() => pingArgv('container', '10.200.0.1', 'vethCont'), {message: /no container/});
 });
 
 test('a refused ping is an outcome, not a throw', async t => {
