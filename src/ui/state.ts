@@ -1,4 +1,4 @@
-import {stripVTControlCharacters} from 'node:util';
+import {isDeepStrictEqual, stripVTControlCharacters} from 'node:util';
 import type {Status} from '../check/types.ts';
 import type {Course, Variables} from '../lesson/types.ts';
 import type {Change, Progress, Report, RunEvent, RunResult, SetupState, StepRef, StepReport} from '../workshop/api.ts';
@@ -443,7 +443,8 @@ export function reducer(state: AppState, action: Action): AppState {
 			const previous = state.reports[action.key];
 			const isCurrent = currentRef(state) !== undefined && stepKey(currentRef(state)!) === action.key;
 			const clearError = state.error?.source === 'watch' || (action.explicit && state.error !== undefined);
-			if (previous === action.report && !action.explicit && !clearError) {
+			// A watch round that finds nothing new keeps the state as it is, so nothing re-renders.
+			if (isDeepStrictEqual(previous, action.report) && !action.explicit && !clearError) {
 				return state;
 			}
 
@@ -472,15 +473,15 @@ export function reducer(state: AppState, action: Action): AppState {
 		}
 
 		case 'setup': {
-			return {...state, setup: action.setup};
+			return isDeepStrictEqual(state.setup, action.setup) ? state : {...state, setup: action.setup};
 		}
 
 		case 'variables': {
-			return {...state, variables: action.variables};
+			return isDeepStrictEqual(state.variables, action.variables) ? state : {...state, variables: action.variables};
 		}
 
 		case 'progress': {
-			return {...state, passed: {...action.passed}};
+			return isDeepStrictEqual(state.passed, action.passed) ? state : {...state, passed: {...action.passed}};
 		}
 
 		case 'error': {

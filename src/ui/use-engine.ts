@@ -38,8 +38,8 @@ export function useEngine(workshop: Workshop, state: AppState, dispatch: Dispatc
 		}
 
 		let live = true;
-		Promise.all([workshop.verifyStep(open), workshop.setup()]).then(
-			([report, setup]) => {
+		workshop.observe(open).then(
+			({report, setup}) => {
 				if (live) {
 					dispatch({type: 'report', key: openKey, report, explicit: true});
 					dispatch({type: 'setup', setup});

@@ -8,13 +8,9 @@ import {stepKey, type Action} from './state.ts';
 export const watchInterval = 700;
 
 /**
- * An engine that can explain the difference between two snapshots. Not part of `Workshop` yet;
- * when the engine offers it, steps done by hand get a "what changed" as well as runs.
- */
-
-/**
  * Watches the open step while it is idle: verifies it (and reads the setup for the diagram)
  * every `intervalMs`, one round at a time, so work done in another terminal shows up by itself.
+ * Each tick is one round of probes (`observe`): the host is read once, not once per question.
  */
 export function useWatch(workshop: Workshop, ref: StepRef | undefined, active: boolean, dispatch: Dispatch<Action>, intervalMs = watchInterval): void {
 	const key = ref ? stepKey(ref) : undefined;
@@ -30,12 +26,8 @@ export function useWatch(workshop: Workshop, ref: StepRef | undefined, active: b
 
 		const round = async () => {
 			try {
-				const [report, setup, snapshot] = await Promise.all([
-					workshop.verifyStep(ref),
-					workshop.setup(),
-					// The "before" of a hand-done step: how the host looked when the learner arrived.
-					previous === undefined ? workshop.snapshot() : Promise.resolve(undefined),
-				]);
+				// The first tick also keeps the "before" of a hand-done step: the host as the learner found it.
+				const {report, setup, snapshot} = await workshop.observe(ref, {snapshot: previous === undefined});
 				if (stopped) {
 					return;
 				}

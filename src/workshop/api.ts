@@ -130,6 +130,14 @@ export type SetupState = {
 	containerOnlyMounts: Mount[];
 };
 
+/** What one round of probes tells the app about the open step. */
+export type Observation = {
+	report: StepReport;
+	setup: SetupState;
+	/** Taken only when asked for (the "before" of a step the learner may do by hand). */
+	snapshot?: Snapshot;
+};
+
 /** The engine as the UI and the commands use it. Nothing here prints or exits. */
 export type Workshop = {
 	readonly course: Course;
@@ -148,6 +156,11 @@ export type Workshop = {
 	runStep(ref: StepRef, options: {onEvent?: (event: RunEvent) => void; signal?: AbortSignal}): Promise<RunResult>;
 	snapshot(): Promise<Snapshot>;
 	setup(): Promise<SetupState>;
+	/**
+	 * The step's verdict, the diagram's facts and, with `snapshot`, a snapshot, all from one round of
+	 * probes: what the app's watch asks every tick, for the price of one read of the host.
+	 */
+	observe(ref: StepRef, options?: {snapshot?: boolean}): Promise<Observation>;
 	/** argv that opens an interactive shell inside the container, or undefined without one. */
 	shellCommand(): Promise<string[] | undefined>;
 	/** "What changed" between two snapshots, in words: for a step the learner did by hand. */

@@ -9,7 +9,7 @@ import type {Course, Lesson, Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import {enterArgv} from '../run/enter.ts';
 import type {
-	Change, FilledCommand, LessonReport, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
+	Change, FilledCommand, LessonReport, Observation, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
 } from './api.ts';
 import {formatLessonError} from '../lesson/lint.ts';
 import {Journal} from './journal.ts';
@@ -273,8 +273,13 @@ export class WorkshopEngine implements Workshop {
 		return describeChanges(before, after, {rootfs: this.rootfs});
 	}
 
-	async setup(): Promise<SetupState> {
+	async observe(ref: StepRef, {snapshot = false}: {snapshot?: boolean} = {}): Promise<Observation> {
 		const probes = this.probes();
+		const [report, setup, taken] = await Promise.all([this.verifyStep(ref, probes), this.setup(probes), snapshot ? this.snapshot(probes) : undefined]);
+		return {report, setup, ...(taken ? {snapshot: taken} : {})};
+	}
+
+	async setup(probes: Probes = this.probes()): Promise<SetupState> {
 		const [container, hostLinks, containerLinks, containerMounts, hostMounts] = await Promise.all([
 			probes.container(), probes.hostLinks(), probes.containerLinks(), probes.containerMounts(), probes.hostMounts(),
 		]);

@@ -2,7 +2,7 @@ import {fileURLToPath} from 'node:url';
 import type {CheckResult, Status} from '../../src/check/types.ts';
 import type {Course, Step, Variables} from '../../src/lesson/types.ts';
 import type {
-	Change, FilledCommand, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
+	Change, FilledCommand, Observation, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
 } from '../../src/workshop/api.ts';
 
 /** Where the fixture course's lesson files live (the Course below mirrors them). */
@@ -228,6 +228,11 @@ export class FakeWorkshop implements Workshop {
 
 	async setup(): Promise<SetupState> {
 		return structuredClone(this.setupState);
+	}
+
+	async observe(ref: StepRef, {snapshot = false}: {snapshot?: boolean} = {}): Promise<Observation> {
+		const [report, setup, taken] = await Promise.all([this.verifyStep(ref), this.setup(), snapshot ? this.snapshot() : undefined]);
+		return {report, setup, ...(taken ? {snapshot: taken} : {})};
 	}
 
 	async shellCommand(): Promise<string[] | undefined> {

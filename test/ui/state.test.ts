@@ -187,3 +187,17 @@ test('a full verify fills every step\'s report and ends the list\'s check', t =>
 	t.is(verified.reports['alpha/one']?.status, 'pass');
 	t.is(verified.listChecked, verified.listChecks);
 });
+
+test('a watch round that finds nothing new keeps the very same state, so nothing re-renders', t => {
+	const setup = {rootfs: '/ubunturoot', container: null, hostLinks: [], containerLinks: [], containerOnlyMounts: []};
+	const watched = apply(fresh(), {type: 'open'}, {type: 'report', key: 'alpha/one', report: report('fail'), explicit: false}, {type: 'setup', setup});
+	// Equal data in new objects, as every probe round makes them.
+	t.is(apply(watched, {type: 'report', key: 'alpha/one', report: report('fail'), explicit: false}), watched);
+	t.is(apply(watched, {type: 'setup', setup: structuredClone(setup)}), watched);
+	t.is(apply(watched, {type: 'progress', passed: {}}), watched);
+	// What did change is taken.
+	t.is(apply(watched, {type: 'report', key: 'alpha/one', report: report('pass'), explicit: false}).reports['alpha/one']?.status, 'pass');
+	t.is(apply(watched, {type: 'setup', setup: {...setup, rootfs: '/elsewhere'}}).setup?.rootfs, '/elsewhere');
+	// An explicit verify is always answered, even with the same verdict.
+	t.not(apply(watched, {type: 'report', key: 'alpha/one', report: report('fail'), explicit: true}), watched);
+});
