@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 import {parseArgs} from 'node:util';
 import {colorWanted, processOutput} from './commands/output.ts';
 import type {Route} from './lesson/types.ts';
