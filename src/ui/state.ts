@@ -243,12 +243,17 @@ function appendOutput(lines: string[], partial: string, chunk: string): {output:
 	return {output: output.length > maxOutputLines ? output.slice(-maxOutputLines) : output, partial: rest};
 }
 
-function finishOutput(run: RunState): string[] {
-	if (run.phase !== 'running') {
-		return [];
-	}
+type Running = Extract<RunState, {phase: 'running'}>;
+type Ending = Pick<Extract<RunState, {phase: 'done'}>, 'exitCode' | 'cancelled' | 'failure'>;
 
+/** Everything a run printed, its last partial line included. */
+function flushOutput(run: Running): string[] {
 	return run.partial === '' ? run.output : appendOutput(run.output, run.partial, '\n').output;
+}
+
+/** A run that has ended, however it ended: how long it took, everything it printed, how it ended. */
+function endRun(run: Running, now: number, ending: Ending): RunState {
+	return {phase: 'done', elapsedMs: Math.max(0, now - run.startedAt), output: flushOutput(run), ...ending};
 }
 
 function startRun(state: AppState, now: number): AppState {
@@ -350,7 +355,7 @@ export function reducer(state: AppState, action: Action): AppState {
 			switch (event.type) {
 				case 'start': {
 					const shown = event.command.text.split('\n').filter(text => text.trim() !== '').map(text => `$ ${text}`);
-					const flushed = finishOutput(run);
+					const flushed = flushOutput(run);
 					return {...state, run: {...run, output: [...flushed, ...shown], partial: ''}};
 				}
 
@@ -381,13 +386,7 @@ export function reducer(state: AppState, action: Action): AppState {
 			const failed = !result.cancelled && result.report.status === 'fail';
 			return {
 				...state,
-				run: {
-					phase: 'done',
-					elapsedMs: Math.max(0, action.now - run.startedAt),
-					output: finishOutput(run),
-					exitCode: result.exitCode,
-					cancelled: result.cancelled,
-				},
+				run: endRun(run, action.now, {exitCode: result.exitCode, cancelled: result.cancelled}),
 				reports: {...state.reports, [action.key]: result.report},
 				changes: result.changes.length > 0 ? {...state.changes, [action.key]: result.changes} : state.changes,
 				// After a failed attempt the hint is what the learner needs next.
@@ -403,13 +402,7 @@ export function reducer(state: AppState, action: Action): AppState {
 
 			return {
 				...state,
-				run: {
-					phase: 'done',
-					elapsedMs: Math.max(0, action.now - run.startedAt),
-					output: finishOutput(run),
-					cancelled: false,
-					failure: action.message,
-				},
+				run: endRun(run, action.now, {cancelled: false, failure: action.message}),
 				error: {message: action.message, source: 'action'},
 			};
 		}

@@ -218,11 +218,11 @@ export class WorkshopEngine implements Workshop {
 		// Loaded here, not at the top: verify never runs a command, and execa is costly to load.
 		const {runStepCommands} = await import('./solve-step.ts');
 		const run = await runStepCommands(this, step, options);
-		const after = await this.snapshot();
+		// The "after" and the verdict from one round of probes: the same moment, read once.
+		const probes = this.probes();
+		const [after, report, {describeChanges}] = await Promise.all([this.snapshot(probes), this.verifyStep(ref, probes), import('./diff.ts')]);
 		this.#journalNew(before, after);
-		const {describeChanges} = await import('./diff.ts');
 		const changes = describeChanges(before, after, {rootfs: this.rootfs});
-		const report = await this.verifyStep(ref);
 		if (!run.cancelled) {
 			await this.setCurrent(report.status === 'fail' ? ref : this.next(ref) ?? ref);
 		}
