@@ -4,6 +4,7 @@
 //   checks      every check of the four lessons, in-process   (absolute, target < 50 ms)
 //   unpack      rootcamp's copy/unpack step                     vs  plain `tar -xf`      (target ≤ 1.2x)
 //   first frame the app's first frame on a pseudo-terminal      vs  bare `node -e 0`     (target ≤ 2.5x)
+//   memory      the app's peak resident memory (VmHWM)          (absolute, target ≤ 90 MiB)
 import {spawn, spawnSync} from 'node:child_process';
 import {readFileSync, statSync} from 'node:fs';
 import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
@@ -133,7 +134,7 @@ try {
 
 	// The issue's measure is the write-up's four lessons; the whole course is shown beside it.
 	const writeUp = {lessons: ['copy', 'enter', 'network-basic', 'network-advanced']};
-	for (const [name, filter] of [['all checks, four write-up lessons', writeUp], ['all checks, whole course', {}]] as const) {
+	for (const [name, filter, limit] of [['all checks, four write-up lessons', writeUp, 50], ['all checks, whole course', {}, undefined]] as const) {
 		await engine.verify(filter);
 		const checks: number[] = [];
 		for (let index = 0; index < runs; index++) {
@@ -141,7 +142,13 @@ try {
 		}
 
 		const report = await engine.verify(filter);
-		line(name, `${median(checks).toFixed(1)} ms (${report.summary.pass} pass, ${report.summary.fail} fail)`, '< 50 ms', median(checks) < 50);
+		const value = `${median(checks).toFixed(1)} ms (${report.summary.pass} pass, ${report.summary.fail} fail)`;
+		if (limit === undefined) {
+			// Shown beside the target's measure: the later lessons add two pings, sent only after both sides' ARP tables are read.
+			console.log(`info ${name.padEnd(34)} ${value}`);
+		} else {
+			line(name, value, `< ${limit} ms`, median(checks) < limit);
+		}
 	}
 
 	// Stop the container (and drop the busybox tarball) before the unpack rounds delete the rootfs.
