@@ -1,12 +1,25 @@
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {cli, requirePrivileges, scratch} from './helpers/privileged.ts';
 
-const run = (args: string[], env: NodeJS.ProcessEnv = {}, user?: string) => {
+const homes: string[] = [];
+const newHome = () => {
 	const home = mkdtempSync(join(tmpdir(), 'rootcamp-cli-'));
+	homes.push(home);
+	return home;
+};
+
+test.after.always(() => {
+	for (const home of homes) {
+		rmSync(home, {recursive: true, force: true});
+	}
+});
+
+const run = (args: string[], env: NodeJS.ProcessEnv = {}, user?: string) => {
+	const home = newHome();
 	const environment = {...process.env, XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache'), NO_COLOR: '1', ...env};
 	return user
 		? spawnSync('runuser', ['-u', user, '--', process.execPath, cli, ...args], {env: environment, encoding: 'utf8', input: ''})
@@ -85,7 +98,7 @@ test('solve shows what it would run and runs nothing without --yes or a terminal
 });
 
 test('a corrupt progress file is set aside with a warning, never a crash', t => {
-	const home = mkdtempSync(join(tmpdir(), 'rootcamp-cli-'));
+	const home = newHome();
 	mkdirSync(join(home, 'state/rootcamp'), {recursive: true});
 	writeFileSync(join(home, 'state/rootcamp/progress.json'), '{not json');
 	const result = run(['list'], {XDG_STATE_HOME: join(home, 'state')});

@@ -1,11 +1,22 @@
-import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {Journal} from '../../src/workshop/journal.ts';
 import {ProgressStore} from '../../src/workshop/progress.ts';
 
-const folder = () => mkdtempSync(join(tmpdir(), 'rootcamp-progress-'));
+const folders: string[] = [];
+const folder = () => {
+	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-progress-'));
+	folders.push(dir);
+	return dir;
+};
+
+test.after.always(() => {
+	for (const dir of folders) {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
 
 test('progress is saved and read back', t => {
 	const dir = folder();
