@@ -165,7 +165,7 @@ try {
 	const scratch = join(dir, 'plain');
 	const unpackBase: number[] = [];
 	const unpackOurs: number[] = [];
-	for (let index = 0; index < Math.min(runs, 9); index++) {
+	for (let index = 0; index < Math.min(runs, 11); index++) {
 		// Both start from the same state: the previous copy deleted and written back (sync), so
 		// neither pays for the other's dirty pages; the order alternates against drift.
 		rmSync(scratch, {recursive: true, force: true});

@@ -7,6 +7,7 @@ import {outputProgress} from '../run/progress.ts';
 import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
 import {launchContainer, typeIntoShell, waitForShell} from '../run/start-container.ts';
 import type {RunEvent} from './api.ts';
+import type {Probes} from '../host/probes.ts';
 import {UsageError} from '../errors.ts';
 import {interfaceNamesIn} from '../lesson/interface-names.ts';
 import {startedShellFacts} from './journal.ts';
@@ -18,15 +19,17 @@ type Options = {onEvent?: (event: RunEvent) => void; signal?: AbortSignal};
 /**
  * Runs a step's reference commands in order: host blocks on the host, container blocks inside
  * the container, a `starts-container` block as a shell kept alive in the background. Stops at
- * the first block that fails or is cancelled; the caller snapshots before and after.
+ * the first block that fails or is cancelled; the caller snapshots before and after (`first`
+ * is the round of its "before", which the first block's variables are read from).
  */
-export const runStepCommands = async (engine: WorkshopEngine, step: Step, options: Options): Promise<{exitCode: number; cancelled: boolean}> => {
-	for (const block of engine.blocksFor(step)) {
+export const runStepCommands = async (engine: WorkshopEngine, step: Step, options: Options, first?: Probes): Promise<{exitCode: number; cancelled: boolean}> => {
+	for (const [index, block] of engine.blocksFor(step).entries()) {
 		if (options.signal?.aborted) {
 			return {exitCode: 130, cancelled: true};
 		}
 
-		const probes = engine.probes();
+		// Each block sees the host as the blocks before it left it; the first, as the caller just read it.
+		const probes = index === 0 && first ? first : engine.probes();
 		const variables = await engine.variables(probes);
 		let script: string;
 		try {

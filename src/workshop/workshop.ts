@@ -214,10 +214,11 @@ export class WorkshopEngine implements Workshop {
 
 		mkdirSync(this.paths.run, {recursive: true});
 		mkdirSync(this.paths.cache, {recursive: true});
-		const before = await this.snapshot();
+		// The "before" and the first block's variables from one round: the same moment, read once.
+		const first = this.probes();
 		// Loaded here, not at the top: verify never runs a command, and execa is costly to load.
-		const {runStepCommands} = await import('./solve-step.ts');
-		const run = await runStepCommands(this, step, options);
+		const [before, {runStepCommands}] = await Promise.all([this.snapshot(first), import('./solve-step.ts')]);
+		const run = await runStepCommands(this, step, options, first);
 		// The "after" and the verdict from one round of probes: the same moment, read once.
 		const probes = this.probes();
 		const [after, report, {describeChanges}] = await Promise.all([this.snapshot(probes), this.verifyStep(ref, probes), import('./diff.ts')]);
