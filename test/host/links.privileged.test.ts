@@ -75,15 +75,18 @@ async function startContainer(t: ExecutionContext): Promise<{rootfs: string; con
 
 		await exited;
 	});
+	// Until `sleep` runs: between its chroot() and its exec, the process is already rooted in the
+	// rootfs but still called chroot.
 	const deadline = Date.now() + 10_000;
-	while (container === null && Date.now() < deadline && child.exitCode === null) {
+	const started = () => container?.command.startsWith('sleep') ?? false;
+	while (!started() && Date.now() < deadline && child.exitCode === null) {
 		container = await findContainer(rootfs);
-		if (container === null) {
+		if (!started()) {
 			await new Promise(resolve => setImmediate(resolve));
 		}
 	}
 
-	if (container === null) {
+	if (container === null || !started()) {
 		throw new Error(`the container did not start (unshare exit code ${child.exitCode})`);
 	}
 
