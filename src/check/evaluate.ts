@@ -65,17 +65,16 @@ export async function evaluateCheck(check: CheckSpec, probes: Probes): Promise<C
 	}
 }
 
-/** The kinds that read a namespace's network: one `ip` process per side, the slowest facts of a round. */
+/** The kinds that read the network: one process for both sides, the slowest fact of a round. */
 const readsNetwork: ReadonlySet<string> = new Set<CheckKind>(['link', 'route', 'ping', 'hostname']);
 
 /**
- * Starts the reads that need a process of their own before anything else is judged, so those
- * processes run while the round walks /proc and reads files. A failure is not lost: it surfaces
- * in the check that awaits the fact.
+ * Starts the read that needs a process of its own before anything else is judged, so that
+ * process runs while the round reads files. A failure is not lost: it surfaces in the check
+ * that awaits the fact.
  */
 export function startSlowReads(checks: readonly CheckSpec[], probes: Probes): void {
 	if (checks.some(check => readsNetwork.has(check.kind))) {
 		probes.hostLinks().catch(() => undefined);
-		probes.containerLinks().catch(() => undefined);
 	}
 }

@@ -31,50 +31,73 @@ export function parseContainerFacts(text: string): ContainerFacts {
 	return {hostname: text.slice(0, newline === -1 ? text.length : newline), ...parseNetFacts(newline === -1 ? '' : text.slice(newline + 1))};
 }
 
-const ipBatch = ['ip', '-json', '-d', '-batch', '-'];
+/** What one network round read: the host's side and, with a container, the container's (or why it could not). */
+export type NetworkRound = {host: NetFacts; container?: ContainerFacts | Error};
 
-/** Reads rootcamp's own network namespace (the host's) in one `ip` process. */
-export async function readNetFacts(): Promise<NetFacts> {
-	return parseNetFacts(await ask(ipBatch, 'iproute2'));
-}
+/** The line between the host's answer and the container's. */
+const separator = '--- container';
 
 /**
- * Reads the network namespace of process `pid` (the container's shell) and the hostname of its UTS
- * namespace, in one process started from here. Starting a process is the dearest part of a check
- * round (several milliseconds of rootcamp's own thread each), so the container costs one, not two.
- * The tools are the host's (nsenter enters no root), so a rootfs without `ip` still answers.
+ * The round's script: the host's `ip -batch`, then, for a container (its namespace files in $1
+ * and $2), the same questions in its network namespace after the hostname of its UTS namespace,
+ * read with a shell builtin (a `uname` would double that half's time). The tools are the
+ * host's (nsenter enters no root), so a rootfs without `ip` still answers.
  */
-export async function readContainerFacts(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<ContainerFacts> {
-	// The shell reads the name with a builtin (a `uname` would double the round's time), then becomes ip.
-	const script = `read -r name < /proc/sys/kernel/hostname && printf '%s\\n' "$name" && exec ${ipBatch.join(' ')}`;
-	const argv = ['nsenter', `--net=${proc}/${pid}/ns/net`, `--uts=${proc}/${pid}/ns/uts`, 'sh', '-c', script];
-	return parseContainerFacts(await ask(argv, 'util-linux (nsenter) and iproute2'));
+const script = [
+	`ip -json -d -batch - <<'QUESTIONS' || exit`,
+	questions.trimEnd(),
+	'QUESTIONS',
+	'[ "$#" -eq 0 ] && exit 0',
+	`printf '%s\\n' '${separator}'`,
+	`exec nsenter --net="$1" --uts="$2" sh -c 'read -r name < /proc/sys/kernel/hostname && printf "%s\\n" "$name" && exec ip -json -d -batch -' <<'QUESTIONS'`,
+	questions.trimEnd(),
+	'QUESTIONS',
+].join('\n');
+
+/**
+ * Reads the host's network namespace and, with `pid` (the container's shell), that process's
+ * network namespace and hostname: all in one process started from here. Starting a process is
+ * the dearest part of a check round (several milliseconds of rootcamp's own thread each, more
+ * the larger rootcamp has grown), so a round costs one, whatever it asks.
+ */
+export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string} = {}): Promise<NetworkRound> {
+	const namespaces = pid === undefined ? [] : [`${proc}/${pid}/ns/net`, `${proc}/${pid}/ns/uts`];
+	const {code, stdout, stderr} = await run(['/bin/sh', '-c', script, 'rootcamp-network', ...namespaces]);
+	const split = stdout.indexOf(`\n${separator}\n`);
+	const hostText = split === -1 ? stdout : stdout.slice(0, split + 1);
+	if (split === -1 && code !== 0) {
+		throw new Error(code === 127 ? '`ip` was not found: install iproute2' : `\`ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
+	}
+
+	const host = parseNetFacts(hostText);
+	if (pid === undefined) {
+		return {host};
+	}
+
+	if (code !== 0) {
+		// The host answered; the container's half did not (its shell may have just ended).
+		const problem = code === 127 && /nsenter: not found/.test(stderr) ? '`nsenter` was not found: install util-linux' : `\`nsenter --net=${namespaces[0]!} ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`;
+		return {host, container: new Error(problem)};
+	}
+
+	return {host, container: parseContainerFacts(stdout.slice(split + separator.length + 2))};
 }
 
-/** Runs `argv` with the batch questions on its stdin and returns what it printed. */
-async function ask(argv: string[], install: string): Promise<string> {
-	return new Promise<string>((resolve, reject) => {
-		const child = spawn(argv[0]!, argv.slice(1), {stdio: ['pipe', 'pipe', 'pipe']});
-		let out = '';
-		let error = '';
+/** Runs argv and collects what it printed and how it ended. */
+async function run(argv: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(argv[0]!, argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-			out += chunk;
+			stdout += chunk;
 		});
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-			error += chunk;
+			stderr += chunk;
 		});
-		child.on('error', failure => {
-			reject((failure as NodeJS.ErrnoException).code === 'ENOENT'
-				? new Error(`\`${argv[0]}\` was not found: install ${install}`, {cause: failure})
-				: failure);
-		});
+		child.on('error', reject);
 		child.on('close', code => {
-			if (code === 0) {
-				resolve(out);
-			} else {
-				reject(new Error(`\`${argv.join(' ')}\` failed: ${error.trim() || `exit ${code}`}`));
-			}
+			resolve({code, stdout, stderr});
 		});
-		child.stdin.end(questions);
 	});
 }

@@ -11,7 +11,7 @@ import {fileFact, readText} from './files.ts';
 import {isolationProbes, type IsolationProbes} from './isolation-probes.ts';
 import {readMountinfo} from './mountinfo.ts';
 import type {Neighbor} from './neighbors.ts';
-import {readContainerFacts, readNetFacts, type NetFacts} from './net-facts.ts';
+import {readNetwork, type NetFacts} from './net-facts.ts';
 import {sendPing} from './ping.ts';
 import {resolveInRoot, type Resolution} from './resolve-in-root.ts';
 import {upstreamResolver} from './resolver.ts';
@@ -72,16 +72,24 @@ export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: stri
 		return pending;
 	};
 
-	// Links, routes and neighbours of one namespace come from one `ip -batch` process; the
-	// container's hostname comes from that same process.
-	const net = (where: Where): Promise<NetFacts & {hostname?: string}> => once(`net:${where}`, async () => {
+	// Links, routes and neighbours of both sides, and the container's hostname, come from one
+	// process: it starts once the container is known (a walk of /proc, a few milliseconds).
+	const network = () => once('network', async () => {
+		const container = await probes.container();
+		return readNetwork(container?.pid, {proc});
+	});
+	const net = async (where: Where): Promise<NetFacts & {hostname?: string}> => {
+		const round = await network();
 		if (where === 'host') {
-			return readNetFacts();
+			return round.host;
 		}
 
-		const container = await probes.container();
-		return container === null ? {links: [], routes: [], neighbors: []} : readContainerFacts(container.pid, {proc});
-	});
+		if (round.container instanceof Error) {
+			throw round.container;
+		}
+
+		return round.container ?? {links: [], routes: [], neighbors: []};
+	};
 	// One walk of /proc per round serves the container, the jail and the rootless shell.
 	const processes = () => once('processes', async () => listProcesses({proc}));
 	const root = rootfs.replace(/\/+$/, '') || '/';

@@ -7,7 +7,7 @@ import test, {type ExecutionContext} from 'ava';
 import {evaluateCheck} from '../../src/check/evaluate.ts';
 import {findContainer} from '../../src/host/container.ts';
 import {readMountinfo} from '../../src/host/mountinfo.ts';
-import {readContainerFacts, readNetFacts} from '../../src/host/net-facts.ts';
+import {readNetwork} from '../../src/host/net-facts.ts';
 import {createProbes} from '../../src/host/probes.ts';
 import type {ContainerInfo} from '../../src/host/types.ts';
 import {describeChanges} from '../../src/workshop/diff.ts';
@@ -118,8 +118,14 @@ privileged('a veth end moved into the container is seen on both sides, checked a
 	const before = await takeSnapshot(createProbes({rootfs}), watched);
 	await run('ip', ['link', 'set', inside, 'netns', String(container.pid)]);
 
-	const {links: host} = await readNetFacts();
-	const {links: cont, hostname} = await readContainerFacts(container.pid);
+	// One process reads both sides.
+	const round = await readNetwork(container.pid);
+	if (round.container === undefined || round.container instanceof Error) {
+		throw round.container ?? new Error('no container side in the round');
+	}
+
+	const {links: host} = round.host;
+	const {links: cont, hostname} = round.container;
 	t.is(hostname, (await run('uname', ['-n'])).stdout.trim(), 'the container shares the host\'s UTS namespace here');
 	const hostEnd = host.find(link => link.name === outside);
 	const contEnd = cont.find(link => link.name === inside);

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
 import {parseIpJson} from '../../src/host/links.ts';
-import {readNetFacts} from '../../src/host/net-facts.ts';
+import {readNetwork} from '../../src/host/net-facts.ts';
 import type {Link} from '../../src/host/types.ts';
 
 const ipJson = (name: string) => readFileSync(new URL(`../fixtures/ip/${name}.json`, import.meta.url), 'utf8');
@@ -35,7 +35,7 @@ test.serial('a missing ip says what to install', async t => {
 	const path = process.env.PATH;
 	process.env.PATH = '/nonexistent';
 	try {
-		const error = await t.throwsAsync(readNetFacts());
+		const error = await t.throwsAsync(readNetwork());
 		t.regex(error?.message ?? '', /`ip` was not found: install iproute2/);
 	} finally {
 		process.env.PATH = path;
@@ -43,6 +43,13 @@ test.serial('a missing ip says what to install', async t => {
 });
 
 test.serial('reads the real host\'s links', async t => {
-	const {links} = await readNetFacts();
+	const {links} = (await readNetwork()).host;
 	t.true(links.some(link => link.name === 'lo'));
+});
+
+test.serial('when the container\'s half fails, the host\'s half still answers', async t => {
+	const round = await readNetwork(424_242, {proc: '/nonexistent-rootcamp-proc'});
+	t.true(round.host.links.some(link => link.name === 'lo'));
+	t.true(round.container instanceof Error);
+	t.regex((round.container as Error).message, /nsenter --net=\/nonexistent-rootcamp-proc\/424242\/ns\/net .*failed: .*nonexistent-rootcamp-proc/);
 });
