@@ -62,7 +62,10 @@ const script = [
  */
 export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string} = {}): Promise<NetworkRound> {
 	const namespaces = pid === undefined ? [] : [`${proc}/${pid}/ns/net`, `${proc}/${pid}/ns/uts`];
-	const {code, stdout, stderr} = await run(['/bin/sh', '-c', script, 'rootcamp-network', ...namespaces]);
+	// Without a container there is nothing for a shell to chain: ip alone answers, sooner.
+	const {code, stdout, stderr} = pid === undefined
+		? await run(['ip', '-json', '-d', '-batch', '-'], questions)
+		: await run(['/bin/sh', '-c', script, 'rootcamp-network', ...namespaces]);
 	const split = stdout.indexOf(`\n${separator}\n`);
 	const hostText = split === -1 ? stdout : stdout.slice(0, split + 1);
 	if (split === -1 && code !== 0) {
@@ -83,21 +86,28 @@ export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string
 	return {host, container: parseContainerFacts(stdout.slice(split + separator.length + 2))};
 }
 
-/** Runs argv and collects what it printed and how it ended. */
-async function run(argv: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
+/** Runs argv (with `input` on its stdin) and collects what it printed and how it ended; a missing program is exit 127, as in a shell. */
+async function run(argv: string[], input?: string): Promise<{code: number | null; stdout: string; stderr: string}> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(argv[0]!, argv.slice(1), {stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(argv[0]!, argv.slice(1), {stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe']});
 		let stdout = '';
 		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
 			stdout += chunk;
 		});
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+		child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
 			stderr += chunk;
 		});
-		child.on('error', reject);
+		child.on('error', error => {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+				resolve({code: 127, stdout: '', stderr: `${argv[0]!}: not found`});
+			} else {
+				reject(error);
+			}
+		});
 		child.on('close', code => {
 			resolve({code, stdout, stderr});
 		});
+		child.stdin?.on('error', () => undefined).end(input);
 	});
 }
