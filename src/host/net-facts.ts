@@ -38,16 +38,15 @@ export type NetworkRound = {host: NetFacts; container?: ContainerFacts | Error};
 const separator = '--- container';
 
 /**
- * The round's script: the host's `ip -batch`, then, for a container (its namespace files in $1
- * and $2), the same questions in its network namespace after the hostname of its UTS namespace,
- * read with a shell builtin (a `uname` would double that half's time). The tools are the
- * host's (nsenter enters no root), so a rootfs without `ip` still answers.
+ * The round's script when there is a container: the host's `ip -batch`, then the same questions
+ * in the container's network namespace (its namespace files are $1 and $2), after the hostname
+ * of its UTS namespace, read with a shell builtin (a `uname` would double that half's time).
+ * The tools are the host's (nsenter enters no root), so a rootfs without `ip` still answers.
  */
 const script = [
 	`ip -json -d -batch - <<'QUESTIONS' || exit`,
 	questions.trimEnd(),
 	'QUESTIONS',
-	'[ "$#" -eq 0 ] && exit 0',
 	`printf '%s\\n' '${separator}'`,
 	`exec nsenter --net="$1" --uts="$2" sh -c 'read -r name < /proc/sys/kernel/hostname && printf "%s\\n" "$name" && exec ip -json -d -batch -' <<'QUESTIONS'`,
 	questions.trimEnd(),
