@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process';
+import {IpSession} from './ip-session.ts';
 import {parseIpJson} from './links.ts';
 import {parseIpNeighbors, type Neighbor} from './neighbors.ts';
 import {parseIpRoutes, type IpRoute} from './routes.ts';
@@ -55,12 +56,20 @@ const script = [
 
 /**
  * Reads the host's network namespace and, with `pid` (the container's shell), that process's
- * network namespace and hostname: all in one process started from here. Starting a process is
- * the dearest part of a check round (several milliseconds of rootcamp's own thread each, more
- * the larger rootcamp has grown), so a round costs one, whatever it asks.
+ * network namespace and hostname. Starting a process is the dearest part of a check round
+ * (several milliseconds of rootcamp's own thread each, more the larger rootcamp has grown), so
+ * the first round of a process (all a `verify` has) asks both sides in one process, and later
+ * rounds (the app's watch, `solve`'s snapshots) ask the host a kept `ip` session and start a
+ * process only for the container's side.
  */
 export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string} = {}): Promise<NetworkRound> {
+	rounds++;
 	const namespaces = pid === undefined ? [] : [`${proc}/${pid}/ns/net`, `${proc}/${pid}/ns/uts`];
+	if (rounds > 1) {
+		const [host, container] = await Promise.all([hostFromSession(), pid === undefined ? undefined : readContainer(namespaces)]);
+		return container === undefined ? {host} : {host, container};
+	}
+
 	// Without a container there is nothing for a shell to chain: ip alone answers, sooner.
 	const {code, stdout, stderr} = pid === undefined
 		? await run(['ip', '-json', '-d', '-batch', '-'], questions)
@@ -68,7 +77,7 @@ export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string
 	const split = stdout.indexOf(`\n${separator}\n`);
 	const hostText = split === -1 ? stdout : stdout.slice(0, split + 1);
 	if (split === -1 && code !== 0) {
-		throw new Error(code === 127 ? '`ip` was not found: install iproute2' : `\`ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
+		throw hostFailure(code, stderr);
 	}
 
 	const host = parseNetFacts(hostText);
@@ -76,14 +85,48 @@ export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string
 		return {host};
 	}
 
-	if (code !== 0) {
-		// The host answered; the container's half did not (its shell may have just ended).
-		const problem = code === 127 && /nsenter: not found/.test(stderr) ? '`nsenter` was not found: install util-linux' : `\`nsenter --net=${namespaces[0]!} ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`;
-		return {host, container: new Error(problem)};
+	// If the container's half failed, the host's still answered (the shell may have just ended).
+	return {host, container: code === 0 ? parseContainerFacts(stdout.slice(split + separator.length + 2)) : containerFailure(namespaces, code, stderr)};
+}
+
+/** Network rounds this process has read: the first one starts no session. */
+let rounds = 0;
+let session: IpSession | undefined;
+
+/** The host's side from the kept session; a session that fails is dropped, and one `ip` asked instead. */
+async function hostFromSession(): Promise<NetFacts> {
+	if (session === undefined || session.ended) {
+		session = new IpSession();
 	}
 
-	return {host, container: parseContainerFacts(stdout.slice(split + separator.length + 2))};
+	try {
+		return parseNetFacts((await session.ask(questions.trimEnd().split('\n'))).join('\n'));
+	} catch {
+		session.close();
+		session = undefined;
+		const {code, stdout, stderr} = await run(['ip', '-json', '-d', '-batch', '-'], questions);
+		if (code !== 0) {
+			throw hostFailure(code, stderr);
+		}
+
+		return parseNetFacts(stdout);
+	}
 }
+
+/** The container's side alone: its hostname, then the questions in its network namespace. */
+async function readContainer([net, uts]: string[]): Promise<ContainerFacts | Error> {
+	const answer = `read -r name < /proc/sys/kernel/hostname && printf '%s\\n' "$name" && exec ip -json -d -batch -`;
+	const {code, stdout, stderr} = await run(['nsenter', `--net=${net!}`, `--uts=${uts!}`, 'sh', '-c', answer], questions);
+	return code === 0 ? parseContainerFacts(stdout) : containerFailure([net!], code, stderr);
+}
+
+const hostFailure = (code: number | null, stderr: string) =>
+	new Error(code === 127 ? '`ip` was not found: install iproute2' : `\`ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
+
+const containerFailure = ([net]: string[], code: number | null, stderr: string) =>
+	new Error(code === 127 && /nsenter: not found/.test(stderr)
+		? '`nsenter` was not found: install util-linux'
+		: `\`nsenter --net=${net!} ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
 
 /** Runs argv (with `input` on its stdin) and collects what it printed and how it ended; a missing program is exit 127, as in a shell. */
 async function run(argv: string[], input?: string): Promise<{code: number | null; stdout: string; stderr: string}> {
