@@ -35,21 +35,25 @@ export function parseContainerFacts(text: string): ContainerFacts {
 /** What one network round read: the host's side and, with a container, the container's (or why it could not). */
 export type NetworkRound = {host: NetFacts; container?: ContainerFacts | Error};
 
+const ipBatch = ['ip', '-json', '-d', '-batch', '-'];
+
+/**
+ * Run inside the container's namespaces: the hostname of its UTS namespace, read with a shell
+ * builtin (a `uname` would double the time), then the questions. The tools are the host's
+ * (nsenter enters no root), so a rootfs without `ip` still answers.
+ */
+const hostnameThenIp = `read -r name < /proc/sys/kernel/hostname && printf "%s\\n" "$name" && exec ${ipBatch.join(' ')}`;
+
 /** The line between the host's answer and the container's. */
 const separator = '--- container';
 
-/**
- * The round's script when there is a container: the host's `ip -batch`, then the same questions
- * in the container's network namespace (its namespace files are $1 and $2), after the hostname
- * of its UTS namespace, read with a shell builtin (a `uname` would double that half's time).
- * The tools are the host's (nsenter enters no root), so a rootfs without `ip` still answers.
- */
-const script = [
-	`ip -json -d -batch - <<'QUESTIONS' || exit`,
+/** Both sides from one shell: the host's `ip -batch`, then the container's (its namespace files are $1 and $2). */
+const bothSides = [
+	`${ipBatch.join(' ')} <<'QUESTIONS' || exit`,
 	questions.trimEnd(),
 	'QUESTIONS',
 	`printf '%s\\n' '${separator}'`,
-	`exec nsenter --net="$1" --uts="$2" sh -c 'read -r name < /proc/sys/kernel/hostname && printf "%s\\n" "$name" && exec ip -json -d -batch -' <<'QUESTIONS'`,
+	`exec nsenter --net="$1" --uts="$2" sh -c '${hostnameThenIp}' <<'QUESTIONS'`,
 	questions.trimEnd(),
 	'QUESTIONS',
 ].join('\n');
@@ -58,40 +62,48 @@ const script = [
  * Reads the host's network namespace and, with `pid` (the container's shell), that process's
  * network namespace and hostname. Starting a process is the dearest part of a check round
  * (several milliseconds of rootcamp's own thread each, more the larger rootcamp has grown), so
- * the first round of a process (all a `verify` has) asks both sides in one process, and later
+ * the first round of a process (all a `verify` has) asks both sides from one shell, and later
  * rounds (the app's watch, `solve`'s snapshots) ask the host a kept `ip` session and start a
  * process only for the container's side.
  */
 export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string} = {}): Promise<NetworkRound> {
 	rounds++;
-	const namespaces = pid === undefined ? [] : [`${proc}/${pid}/ns/net`, `${proc}/${pid}/ns/uts`];
-	if (rounds > 1) {
-		const [host, container] = await Promise.all([hostFromSession(), pid === undefined ? undefined : readContainer(namespaces)]);
-		return container === undefined ? {host} : {host, container};
+	if (pid === undefined) {
+		return {host: rounds > 1 ? await hostFromSession() : await hostOnce()};
 	}
 
-	// Without a container there is nothing for a shell to chain: ip alone answers, sooner.
-	const {code, stdout, stderr} = pid === undefined
-		? await run(['ip', '-json', '-d', '-batch', '-'], questions)
-		: await run(['/bin/sh', '-c', script, 'rootcamp-network', ...namespaces]);
+	const namespaces = [`${proc}/${pid}/ns/net`, `${proc}/${pid}/ns/uts`] as const;
+	if (rounds > 1) {
+		const [host, container] = await Promise.all([hostFromSession(), readContainer(namespaces)]);
+		return {host, container};
+	}
+
+	const {code, stdout, stderr} = await run(['/bin/sh', '-c', bothSides, 'rootcamp-network', ...namespaces]);
 	const split = stdout.indexOf(`\n${separator}\n`);
-	const hostText = split === -1 ? stdout : stdout.slice(0, split + 1);
-	if (split === -1 && code !== 0) {
+	if (split === -1) {
 		throw hostFailure(code, stderr);
 	}
 
-	const host = parseNetFacts(hostText);
-	if (pid === undefined) {
-		return {host};
-	}
-
 	// If the container's half failed, the host's still answered (the shell may have just ended).
-	return {host, container: code === 0 ? parseContainerFacts(stdout.slice(split + separator.length + 2)) : containerFailure(namespaces, code, stderr)};
+	return {
+		host: parseNetFacts(stdout.slice(0, split + 1)),
+		container: code === 0 ? parseContainerFacts(stdout.slice(split + separator.length + 2)) : containerFailure(namespaces[0], code, stderr),
+	};
 }
 
 /** Network rounds this process has read: the first one starts no session. */
 let rounds = 0;
 let session: IpSession | undefined;
+
+/** The host's side from one `ip` of its own. */
+async function hostOnce(): Promise<NetFacts> {
+	const {code, stdout, stderr} = await run(ipBatch, questions);
+	if (code !== 0) {
+		throw hostFailure(code, stderr);
+	}
+
+	return parseNetFacts(stdout);
+}
 
 /** The host's side from the kept session; a session that fails is dropped, and one `ip` asked instead. */
 async function hostFromSession(): Promise<NetFacts> {
@@ -104,29 +116,23 @@ async function hostFromSession(): Promise<NetFacts> {
 	} catch {
 		session.close();
 		session = undefined;
-		const {code, stdout, stderr} = await run(['ip', '-json', '-d', '-batch', '-'], questions);
-		if (code !== 0) {
-			throw hostFailure(code, stderr);
-		}
-
-		return parseNetFacts(stdout);
+		return hostOnce();
 	}
 }
 
-/** The container's side alone: its hostname, then the questions in its network namespace. */
-async function readContainer([net, uts]: string[]): Promise<ContainerFacts | Error> {
-	const answer = `read -r name < /proc/sys/kernel/hostname && printf '%s\\n' "$name" && exec ip -json -d -batch -`;
-	const {code, stdout, stderr} = await run(['nsenter', `--net=${net!}`, `--uts=${uts!}`, 'sh', '-c', answer], questions);
-	return code === 0 ? parseContainerFacts(stdout) : containerFailure([net!], code, stderr);
+/** The container's side alone. */
+async function readContainer([net, uts]: readonly [string, string]): Promise<ContainerFacts | Error> {
+	const {code, stdout, stderr} = await run(['nsenter', `--net=${net}`, `--uts=${uts}`, 'sh', '-c', hostnameThenIp], questions);
+	return code === 0 ? parseContainerFacts(stdout) : containerFailure(net, code, stderr);
 }
 
 const hostFailure = (code: number | null, stderr: string) =>
 	new Error(code === 127 ? '`ip` was not found: install iproute2' : `\`ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
 
-const containerFailure = ([net]: string[], code: number | null, stderr: string) =>
+const containerFailure = (net: string, code: number | null, stderr: string) =>
 	new Error(code === 127 && /nsenter: not found/.test(stderr)
 		? '`nsenter` was not found: install util-linux'
-		: `\`nsenter --net=${net!} ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
+		: `\`nsenter --net=${net} ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
 
 /** Runs argv (with `input` on its stdin) and collects what it printed and how it ended; a missing program is exit 127, as in a shell. */
 async function run(argv: string[], input?: string): Promise<{code: number | null; stdout: string; stderr: string}> {
