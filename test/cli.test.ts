@@ -1,22 +1,11 @@
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {cli, requirePrivileges, scratch} from './helpers/privileged.ts';
+import {tempFolders} from './helpers/temp-folders.ts';
 
-const homes: string[] = [];
-const newHome = () => {
-	const home = mkdtempSync(join(tmpdir(), 'rootcamp-cli-'));
-	homes.push(home);
-	return home;
-};
-
-test.after.always(() => {
-	for (const home of homes) {
-		rmSync(home, {recursive: true, force: true});
-	}
-});
+const newHome = tempFolders('rootcamp-cli-');
 
 const run = (args: string[], env: NodeJS.ProcessEnv = {}, user?: string) => {
 	const home = newHome();

@@ -1,22 +1,11 @@
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {Journal} from '../../src/workshop/journal.ts';
 import {ProgressStore} from '../../src/workshop/progress.ts';
+import {tempFolders} from '../helpers/temp-folders.ts';
 
-const folders: string[] = [];
-const folder = () => {
-	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-progress-'));
-	folders.push(dir);
-	return dir;
-};
-
-test.after.always(() => {
-	for (const dir of folders) {
-		rmSync(dir, {recursive: true, force: true});
-	}
-});
+const folder = tempFolders('rootcamp-progress-');
 
 test('progress is saved and read back', t => {
 	const dir = folder();
