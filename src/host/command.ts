@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process';
 import type {Where} from '../lesson/types.ts';
+import {killGroup} from '../run/signal.ts';
 
 /** How a check's command ended. */
 export type CommandOutcome = {
@@ -49,7 +50,7 @@ export async function runArgv([file, ...args]: string[], {timeout = commandTimeo
 		let timedOut = false;
 		const timer = setTimeout(() => {
 			timedOut = true;
-			killGroup(child.pid);
+			killGroup(child.pid, 'SIGKILL');
 		}, timeout);
 		child.on('error', error => {
 			clearTimeout(timer);
@@ -77,16 +78,4 @@ const outputLimit = 256 * 1024;
 
 function keep(text: string): string {
 	return text.length > outputLimit ? text.slice(0, outputLimit) : text;
-}
-
-function killGroup(pid: number | undefined): void {
-	if (pid === undefined) {
-		return;
-	}
-
-	try {
-		process.kill(-pid, 'SIGKILL');
-	} catch {
-		// Already gone.
-	}
 }

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {StringDecoder} from 'node:string_decoder';
 import {execa} from 'execa';
+import {killGroup} from './signal.ts';
 
 /** What a finished command left: its exit code, and whether the learner (or a signal) stopped it. */
 export type ProcessResult = {exitCode: number; cancelled: boolean; output: string};
@@ -123,15 +124,4 @@ export const runProcess = async (argv: string[], options: RunOptions = {}): Prom
 		clearInterval(timer);
 		output.close();
 	}
-};
-
-/** Signals a process group by its leader's PID; a group already gone is not an error. */
-const killGroup = (pid: number | undefined, signal: NodeJS.Signals) => {
-	if (pid === undefined) {
-		return;
-	}
-
-	try {
-		process.kill(-pid, signal);
-	} catch {}
 };

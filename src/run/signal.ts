@@ -49,3 +49,14 @@ export const waitGone = async (pid: number, timeoutMs = 3000): Promise<boolean> 
 
 	return false;
 };
+
+/** Signals a process group by its leader's PID; a group already gone is not an error. */
+export const killGroup = (pid: number | undefined, signal: NodeJS.Signals): void => {
+	if (pid === undefined) {
+		return;
+	}
+
+	try {
+		process.kill(-pid, signal);
+	} catch {}
+};
