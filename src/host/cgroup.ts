@@ -1,5 +1,4 @@
-import {readFileSync} from 'node:fs';
-import {readFile, stat} from 'node:fs/promises';
+import {readFileSync, statSync} from 'node:fs';
 import {basename, dirname, posix} from 'node:path';
 import {decodeMountPath} from './mountinfo.ts';
 
@@ -135,7 +134,7 @@ export function groupOf(entries: ProcCgroup[], version: CgroupVersion, controlle
 /** Reads `/proc/PID/cgroup`; null when the process is gone. */
 export async function readProcCgroup(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<ProcCgroup[] | null> {
 	try {
-		return parseProcCgroup(await readFile(`${proc}/${pid}/cgroup`, 'utf8'));
+		return parseProcCgroup(readFileSync(`${proc}/${pid}/cgroup`, 'utf8'));
 	} catch {
 		return null;
 	}
@@ -205,7 +204,13 @@ export async function readCgroupGroup(hierarchy: CgroupHierarchy, name: string):
 		return null;
 	}
 
-	const read = async (controller: CgroupController, file: string) => readFile(`${dirs[controller]}/${file}`, 'utf8').catch(() => undefined);
+	const read = async (controller: CgroupController, file: string) => {
+		try {
+			return readFileSync(`${dirs[controller]}/${file}`, 'utf8');
+		} catch {
+			return undefined;
+		}
+	};
 	const version = hierarchy.version;
 	let controllers: CgroupController[];
 	if (version === 'v2') {
@@ -290,7 +295,7 @@ function safely(read: () => string[]): string[] {
 
 async function isDir(path: string): Promise<boolean> {
 	try {
-		return (await stat(path)).isDirectory();
+		return statSync(path).isDirectory();
 	} catch {
 		return false;
 	}

@@ -1,4 +1,4 @@
-import {realpath} from 'node:fs/promises';
+import {realpathSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {readNamespaces, ownNamespaces} from './namespaces.ts';
 import {listProcessesRootedAt, readCommandLine, readInnermostPid, stripDeleted, type ProcessInfo} from './processes.ts';
@@ -56,7 +56,7 @@ async function pickShell(candidates: ProcessInfo[], proc: string): Promise<Proce
 /** A process's root is always a resolved path, so compare it with the rootfs's real path. */
 async function realRoot(rootfs: string): Promise<string> {
 	try {
-		return await realpath(rootfs);
+		return realpathSync.native(rootfs);
 	} catch {
 		return resolve(rootfs);
 	}

@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises';
+import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 
 /** Names of installed packages in dpkg's status file (`Status: install ok installed`), sorted. */
@@ -18,7 +18,7 @@ export function parseDpkgStatus(text: string): string[] {
 /** Packages installed in the rootfs; null when it has no dpkg database (a busybox rootfs, or not unpacked). */
 export async function readDpkgStatus(rootfs: string): Promise<string[] | null> {
 	try {
-		return parseDpkgStatus(await readFile(join(rootfs, 'var/lib/dpkg/status'), 'utf8'));
+		return parseDpkgStatus(readFileSync(join(rootfs, 'var/lib/dpkg/status'), 'utf8'));
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
 			return null;

@@ -1,4 +1,4 @@
-import {readdir} from 'node:fs/promises';
+import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import type {FileFact} from '../workshop/api.ts';
 import {fileFact} from './files.ts';
@@ -10,7 +10,7 @@ export type Entry = {name: string; fact: FileFact};
 export async function listEntries(dir: string): Promise<Entry[] | null> {
 	let names;
 	try {
-		names = await readdir(dir);
+		names = readdirSync(dir);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT' || code === 'ENOTDIR') {

@@ -1,5 +1,4 @@
-import {constants} from 'node:fs';
-import {lstat, open, readlink} from 'node:fs/promises';
+import {closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, realpathSync} from 'node:fs';
 import type {FileFact} from '../workshop/api.ts';
 
 /** Files up to this size carry their text as `preview`, so "what changed" can quote them. */
@@ -8,11 +7,15 @@ export const previewLimit = 1024;
 /** Text is read up to this size: checks match lines of config files, not of disk images. */
 const textLimit = 1024 * 1024;
 
-/** Describes a path without following a final symlink; null when nothing is there. */
+/**
+ * Describes a path without following a final symlink; null when nothing is there. Synchronous,
+ * like every host fact: a trip through the thread pool costs more than a cached lstat, and most
+ * after the machine has idled (CONTRIBUTORS.md, "Keeping rootcamp fast").
+ */
 export async function fileFact(path: string): Promise<FileFact | null> {
 	let stats;
 	try {
-		stats = await lstat(path);
+		stats = lstatSync(path);
 	} catch (error) {
 		if (isMissing(error)) {
 			return null;
@@ -23,7 +26,7 @@ export async function fileFact(path: string): Promise<FileFact | null> {
 
 	const fact: FileFact = {type: typeOf(stats), mode: formatMode(stats.mode), size: stats.size};
 	if (fact.type === 'symlink') {
-		fact.target = await readlink(path);
+		fact.target = readlinkSync(path);
 	}
 
 	if (fact.type === 'other') {
@@ -43,12 +46,30 @@ export async function fileFact(path: string): Promise<FileFact | null> {
 	return fact;
 }
 
+/** The path with every symlink resolved (realpath(3)); the path as given when that fails. */
+export function realPathOrSame(path: string): string {
+	try {
+		return realpathSync.native(path);
+	} catch {
+		return path;
+	}
+}
+
+/** A whole small file's text (a config file), or '' when it cannot be read. */
+export function readOrEmpty(path: string): string {
+	try {
+		return readFileSync(path, 'utf8');
+	} catch {
+		return '';
+	}
+}
+
 /** Reads a text file (its first MiB); null when it is missing or not a regular file. */
 export async function readText(path: string): Promise<string | null> {
-	let handle;
+	let fd;
 	try {
 		// O_NONBLOCK: opening a FIFO someone left in a rootfs must not hang the check.
-		handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+		fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
 	} catch (error) {
 		if (isMissing(error)) {
 			return null;
@@ -58,17 +79,17 @@ export async function readText(path: string): Promise<string | null> {
 	}
 
 	try {
-		const stats = await handle.stat();
+		const stats = fstatSync(fd);
 		if (!stats.isFile()) {
 			return null;
 		}
 
 		const length = Math.min(stats.size, textLimit);
 		const buffer = Buffer.alloc(length);
-		const {bytesRead} = length === 0 ? {bytesRead: 0} : await handle.read(buffer, 0, length, 0);
+		const bytesRead = length === 0 ? 0 : readSync(fd, buffer, 0, length, 0);
 		return buffer.subarray(0, bytesRead).toString('utf8');
 	} finally {
-		await handle.close();
+		closeSync(fd);
 	}
 }
 

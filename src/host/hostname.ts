@@ -1,7 +1,7 @@
-import {readFile} from 'node:fs/promises';
+import {readFileSync} from 'node:fs';
 
 /** The hostname in rootcamp's own UTS namespace (the host's). */
 export async function hostHostname({proc = '/proc'}: {proc?: string} = {}): Promise<string> {
 	// The kernel answers for the reader's UTS namespace, so this file is the host's name here.
-	return (await readFile(`${proc}/sys/kernel/hostname`, 'utf8')).trim();
+	return readFileSync(`${proc}/sys/kernel/hostname`, 'utf8').trim();
 }

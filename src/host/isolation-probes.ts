@@ -1,7 +1,7 @@
-import {readFile, realpath} from 'node:fs/promises';
 import {readCgroupGroup, readCgroupHierarchy, readProcCgroup, type CgroupGroup, type CgroupHierarchy, type ProcCgroup} from './cgroup.ts';
 import {findJail, namespaceLink, type JailInfo} from './jail.ts';
 import {readMountinfo} from './mountinfo.ts';
+import {readOrEmpty, realPathOrSame} from './files.ts';
 import {sourceOf, type MountSource} from './mount-source.ts';
 import type {ProcessInfo} from './processes.ts';
 import {findRootless, userIdOf, type RootlessInfo} from './rootless.ts';
@@ -57,8 +57,8 @@ export function isolationProbes({proc, rootfs, once, container, hostMounts, proc
 			return jail === null ? [] : readMountinfo(jail.pid, {proc}).catch(() => []);
 		}),
 		rootless: () => once('rootless', async () => findRootless({proc, processes: await processes()})),
-		userId: name => once(`userId:${name}`, async () => userIdOf(name, await readFile(passwd, 'utf8').catch(() => ''))),
-		mountSource: path => once(`mountSource:${path}`, async () => sourceOf(await hostMounts(), await realpath(path).catch(() => path))),
+		userId: name => once(`userId:${name}`, async () => userIdOf(name, readOrEmpty(passwd))),
+		mountSource: path => once(`mountSource:${path}`, async () => sourceOf(await hostMounts(), realPathOrSame(path))),
 	};
 	return probes;
 }

@@ -1,5 +1,5 @@
 import {readlinkSync} from 'node:fs';
-import {realpath} from 'node:fs/promises';
+import {realPathOrSame} from './files.ts';
 import {readNamespaces, ownNamespaces} from './namespaces.ts';
 import {readMountinfo} from './mountinfo.ts';
 import {showsSource, sourceOf, type MountSource} from './mount-source.ts';
@@ -29,7 +29,8 @@ export function namespaceLink(pid: number | 'self', kind: string, proc: string):
  * Within that namespace a PID namespace's init is preferred (the shell, not the `unshare` above it).
  */
 export async function findJail(rootfs: string, {proc = '/proc', processes, exclude = []}: {proc?: string; processes?: ProcessInfo[]; exclude?: number[]} = {}): Promise<JailInfo | null> {
-	const [hostMounts, root] = await Promise.all([readMountinfo('self', {proc}), realpath(rootfs).catch(() => rootfs)]);
+	const hostMounts = await readMountinfo('self', {proc});
+	const root = realPathOrSame(rootfs);
 	const source = sourceOf(hostMounts, root);
 	if (source === undefined) {
 		return null;

@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises';
+import {readOrEmpty} from './files.ts';
 
 /** The `nameserver` addresses of a resolv.conf, in order. */
 export function parseNameservers(text: string): string[] {
@@ -20,14 +20,7 @@ export async function upstreamResolver({
 	resolvConf = '/etc/resolv.conf',
 	systemdResolvConf = '/run/systemd/resolve/resolv.conf',
 }: {resolvConf?: string; systemdResolvConf?: string} = {}): Promise<string | undefined> {
-	const direct = firstUpstream(await readOrEmpty(resolvConf));
-	return direct ?? firstUpstream(await readOrEmpty(systemdResolvConf));
+	// Read synchronously, like every host fact: a thread-pool hop costs more than these small files.
+	return firstUpstream(readOrEmpty(resolvConf)) ?? firstUpstream(readOrEmpty(systemdResolvConf));
 }
 
-async function readOrEmpty(path: string): Promise<string> {
-	try {
-		return await readFile(path, 'utf8');
-	} catch {
-		return '';
-	}
-}

@@ -1,6 +1,5 @@
 import {spawn} from 'node:child_process';
-import type {BigIntStats} from 'node:fs';
-import {stat} from 'node:fs/promises';
+import {statSync, type BigIntStats} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {readTarMembers} from './tar-headers.ts';
 
@@ -41,7 +40,7 @@ const settled = (stats: BigIntStats) => Date.now() - Number(stats.mtimeNs / 1_00
 export async function listTarball(path: string, memo?: ListingMemo): Promise<TarballListing | null> {
 	let stats;
 	try {
-		stats = await stat(path, {bigint: true});
+		stats = statSync(path, {bigint: true});
 		if (!stats.isFile()) {
 			throw new Error(`${path} is not a regular file`);
 		}
