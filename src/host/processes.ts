@@ -13,34 +13,43 @@ export type ProcessInfo = {
 };
 
 /** Parses `/proc/PID/stat`; the command may hold spaces and parentheses, so split after the last `)`. */
-export function parseStat(text: string): {pid: number; command: string; ppid: number; startTime: number} | undefined {
+export function parseStat(text: string): {pid: number; command: string; ppid: number; startTime: number; flags: number} | undefined {
 	const open = text.indexOf('(');
 	const close = text.lastIndexOf(')');
 	if (open === -1 || close < open) {
 		return undefined;
 	}
 
-	// Fields after the command start at field 3 (state): ppid is field 4, starttime field 22.
+	// Fields after the command start at field 3 (state): ppid is field 4, flags field 9, starttime field 22.
 	const rest = text.slice(close + 2).split(' ');
 	const pid = Number.parseInt(text.slice(0, open), 10);
 	const ppid = Number(rest[1]);
+	const flags = Number(rest[6]);
 	const startTime = Number(rest[19]);
-	if (!Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(startTime)) {
+	if (!Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(flags) || !Number.isInteger(startTime)) {
 		return undefined;
 	}
 
-	return {pid, command: text.slice(open + 1, close), ppid, startTime};
+	return {pid, command: text.slice(open + 1, close), ppid, startTime, flags};
 }
 
-/** Lists every process; one that ends while being read is simply left out. */
+/** The kernel's PF_KTHREAD flag: a kernel thread, which no lesson starts, enters or changes. */
+const kernelThread = 0x0020_0000;
+
+/**
+ * Lists every process but the kernel's own threads (on a small machine most of /proc): none of
+ * them is a container, a jail or a learner's shell, and each would cost a readlink of its root
+ * here and of its namespaces in the jail and rootless searches. A process that ends while being
+ * read is simply left out.
+ */
 export async function listProcesses({proc = '/proc'}: {proc?: string} = {}): Promise<ProcessInfo[]> {
 	// Synchronous on purpose: /proc reads never block on disk, and the thread pool's overhead made the
 	// asynchronous version three times slower for a few hundred processes.
 	const processes: ProcessInfo[] = [];
 	for (const pid of pidNames(proc)) {
-		const info = readProcess(proc, pid, readRoot(proc, pid));
-		if (info !== undefined) {
-			processes.push(info);
+		const stat = readStat(proc, pid);
+		if (stat !== undefined && (stat.flags & kernelThread) === 0) {
+			processes.push(describe(stat, readRoot(proc, pid)));
 		}
 	}
 
@@ -53,9 +62,9 @@ export async function listProcessesRootedAt(root: string, {proc = '/proc'}: {pro
 	for (const pid of pidNames(proc)) {
 		const own = readRoot(proc, pid);
 		if (own !== undefined && stripDeleted(own) === root) {
-			const info = readProcess(proc, pid, own);
-			if (info !== undefined) {
-				processes.push(info);
+			const stat = readStat(proc, pid);
+			if (stat !== undefined) {
+				processes.push(describe(stat, own));
 			}
 		}
 	}
@@ -85,7 +94,7 @@ function readRoot(proc: string, pid: string): string | undefined {
 	}
 }
 
-function readProcess(proc: string, pid: string, root: string | undefined): ProcessInfo | undefined {
+function readStat(proc: string, pid: string): ReturnType<typeof parseStat> {
 	let text;
 	try {
 		const fd = openSync(`${proc}/${pid}/stat`, 'r');
@@ -99,8 +108,11 @@ function readProcess(proc: string, pid: string, root: string | undefined): Proce
 		return undefined;
 	}
 
-	const parsed = parseStat(text);
-	return parsed === undefined ? undefined : {pid: parsed.pid, ppid: parsed.ppid, ...(root === undefined ? {} : {root}), startTime: parsed.startTime, command: parsed.command};
+	return parseStat(text);
+}
+
+function describe(stat: NonNullable<ReturnType<typeof parseStat>>, root: string | undefined): ProcessInfo {
+	return {pid: stat.pid, ppid: stat.ppid, ...(root === undefined ? {} : {root}), startTime: stat.startTime, command: stat.command};
 }
 
 /** Reads the command line of one process (NULs become spaces); undefined when it is gone. */
