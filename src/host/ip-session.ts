@@ -21,6 +21,8 @@ export class IpSession {
 	#lines: string[] = [];
 	#waiting: (() => void) | undefined;
 	#queue: Promise<unknown> = Promise.resolve();
+	/** Requests asked and not yet answered: the next one waits its turn behind them. */
+	#inFlight = 0;
 	#ended = false;
 
 	constructor() {
@@ -51,8 +53,13 @@ export class IpSession {
 
 	/** Asks the questions (one ip command each); resolves to one answer line per question. */
 	async ask(questions: string[]): Promise<Answers> {
-		const turn = this.#queue.then(async () => this.#exchange(questions));
-		this.#queue = turn.catch(() => undefined);
+		// With nothing in flight the questions are written now, not a tick later: ip starts on them
+		// while rootcamp goes on with the round's other reads.
+		const turn = this.#inFlight === 0 ? this.#exchange(questions) : this.#queue.then(async () => this.#exchange(questions));
+		this.#inFlight++;
+		this.#queue = turn.catch(() => undefined).finally(() => {
+			this.#inFlight--;
+		});
 		return turn;
 	}
 

@@ -59,25 +59,35 @@ const bothSides = [
 ].join('\n');
 
 /**
- * Reads the host's network namespace and, with `pid` (the container's shell), that process's
- * network namespace and hostname. Starting a process is the dearest part of a check round
- * (several milliseconds of rootcamp's own thread each, more the larger rootcamp has grown), so
- * the first round of a process (all a `verify` has) asks both sides from one shell, and later
- * rounds (the app's watch, `solve`'s snapshots) ask the host a kept `ip` session and start a
- * process only for the container's side.
+ * Reads the host's network namespace and, when `containerPid` finds one (the container's shell),
+ * that process's network namespace and hostname. Starting a process is the dearest part of a
+ * check round (several milliseconds of rootcamp's own thread each, more the larger rootcamp has
+ * grown), so the first round of a process (all a `verify` has) asks both sides from one shell,
+ * and later rounds (the app's watch, `solve`'s snapshots) ask the host a kept `ip` session and
+ * start a process only for the container's side. The PID is asked for lazily: a later round
+ * sends the host's questions first, and ip answers them while rootcamp walks /proc.
  */
-export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string} = {}): Promise<NetworkRound> {
+export async function readNetwork(containerPid: () => Promise<number | undefined>, {proc = '/proc'}: {proc?: string} = {}): Promise<NetworkRound> {
 	rounds++;
-	if (pid === undefined) {
-		return {host: rounds > 1 ? await hostFromSession() : await hostOnce()};
-	}
-
-	const namespaces = [`${proc}/${pid}/ns/net`, `${proc}/${pid}/ns/uts`] as const;
 	if (rounds > 1) {
-		const [host, container] = await Promise.all([hostFromSession(), readContainer(namespaces)]);
-		return {host, container};
+		const host = hostFromSession();
+		// Awaited below; until then a failure must not count as unhandled.
+		host.catch(() => undefined);
+		const pid = await containerPid();
+		if (pid === undefined) {
+			return {host: await host};
+		}
+
+		const [hostFacts, container] = await Promise.all([host, readContainer(namespacesOf(pid, proc))]);
+		return {host: hostFacts, container};
 	}
 
+	const pid = await containerPid();
+	if (pid === undefined) {
+		return {host: await hostOnce()};
+	}
+
+	const namespaces = namespacesOf(pid, proc);
 	const {code, stdout, stderr} = await run(['/bin/sh', '-c', bothSides, 'rootcamp-network', ...namespaces]);
 	const split = stdout.indexOf(`\n${separator}\n`);
 	if (split === -1) {
@@ -90,6 +100,8 @@ export async function readNetwork(pid?: number, {proc = '/proc'}: {proc?: string
 		container: code === 0 ? parseContainerFacts(stdout.slice(split + separator.length + 2)) : containerFailure(namespaces[0], code, stderr),
 	};
 }
+
+const namespacesOf = (pid: number, proc: string) => [`${proc}/${pid}/ns/net`, `${proc}/${pid}/ns/uts`] as const;
 
 /** Network rounds this process has read: the first one starts no session. */
 let rounds = 0;

@@ -72,12 +72,9 @@ export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: stri
 		return pending;
 	};
 
-	// Links, routes and neighbours of both sides, and the container's hostname, come from one
-	// process: it starts once the container is known (a walk of /proc, a few milliseconds).
-	const network = () => once('network', async () => {
-		const container = await probes.container();
-		return readNetwork(container?.pid, {proc});
-	});
+	// Links, routes and neighbours of both sides, and the container's hostname, in one read: it asks
+	// for the container (a walk of /proc, a few milliseconds) only when it needs its PID.
+	const network = () => once('network', async () => readNetwork(async () => (await probes.container())?.pid, {proc}));
 	const net = async (where: Where): Promise<NetFacts & {hostname?: string}> => {
 		const round = await network();
 		if (where === 'host') {

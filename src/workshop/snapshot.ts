@@ -7,13 +7,14 @@ import {readIsolation, type IsolationWatch} from './isolation.ts';
 
 /** Reads everything "what changed" compares, in parallel, from one round's probes. */
 export async function takeSnapshot(probes: Probes, watchedPaths: string[], watch: IsolationWatch = {cgroups: [], shells: []}): Promise<Snapshot> {
+	// The network first: its read runs in another process while this one reads /proc and the files.
+	// A snapshot explains a step; a link listing that fails (no `ip`) must not stop the step itself.
+	const hostLinks = probes.hostLinks().catch((): Link[] => []);
 	const isolation = readIsolation(probes, watch);
-	const [container, containerMounts, hostMounts, hostLinks, containerLinks, files, packages, aptLists, network, hostnames, containerDev] = await Promise.all([
+	const [container, containerMounts, hostMounts, containerLinks, files, packages, aptLists, network, hostnames, containerDev] = await Promise.all([
 		probes.container(),
 		probes.containerMounts(),
 		probes.hostMounts().then(mounts => underRoot(mounts, probes.rootfs)),
-		// A snapshot explains a step; a link listing that fails (no `ip`) must not stop the step itself.
-		probes.hostLinks().catch((): Link[] => []),
 		probes.containerLinks().catch((): Link[] => []),
 		readFiles(probes, watchedPaths),
 		probes.packages().then(names => names ?? []),
@@ -22,7 +23,7 @@ export async function takeSnapshot(probes: Probes, watchedPaths: string[], watch
 		readHostnames(probes),
 		readContainerDev(probes),
 	]);
-	return {container, containerMounts, hostMounts, hostLinks, containerLinks, files, packages, aptLists, ...network, hostnames, containerDev, ...await isolation};
+	return {container, containerMounts, hostMounts, hostLinks: await hostLinks, containerLinks, files, packages, aptLists, ...network, hostnames, containerDev, ...await isolation};
 }
 
 /**

@@ -119,7 +119,7 @@ privileged('a veth end moved into the container is seen on both sides, checked a
 	await run('ip', ['link', 'set', inside, 'netns', String(container.pid)]);
 
 	// One process reads both sides.
-	const round = await readNetwork(container.pid);
+	const round = await readNetwork(async () => container.pid);
 	if (round.container === undefined || round.container instanceof Error) {
 		throw round.container ?? new Error('no container side in the round');
 	}

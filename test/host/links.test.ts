@@ -35,7 +35,7 @@ test.serial('a missing ip says what to install', async t => {
 	const path = process.env.PATH;
 	process.env.PATH = '/nonexistent';
 	try {
-		const error = await t.throwsAsync(readNetwork());
+		const error = await t.throwsAsync(readNetwork(async () => undefined));
 		t.regex(error?.message ?? '', /`ip` was not found: install iproute2/);
 	} finally {
 		process.env.PATH = path;
@@ -43,12 +43,12 @@ test.serial('a missing ip says what to install', async t => {
 });
 
 test.serial('reads the real host\'s links', async t => {
-	const {links} = (await readNetwork()).host;
+	const {links} = (await readNetwork(async () => undefined)).host;
 	t.true(links.some(link => link.name === 'lo'));
 });
 
 test.serial('when the container\'s half fails, the host\'s half still answers', async t => {
-	const round = await readNetwork(424_242, {proc: '/nonexistent-rootcamp-proc'});
+	const round = await readNetwork(async () => 424_242, {proc: '/nonexistent-rootcamp-proc'});
 	t.true(round.host.links.some(link => link.name === 'lo'));
 	t.true(round.container instanceof Error);
 	t.regex((round.container as Error).message, /nsenter --net=\/nonexistent-rootcamp-proc\/424242\/ns\/net .*failed: .*nonexistent-rootcamp-proc/);
