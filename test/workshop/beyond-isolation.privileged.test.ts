@@ -7,6 +7,7 @@ import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {assertNothingLeft, cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
 import {waitFor} from '../helpers/wait-for.ts';
+import {walkSteps} from '../helpers/walk-steps.ts';
 
 /** The write-up's lessons, which `solve` runs first, and the three this test walks after them. */
 const writeUp = ['copy', 'enter', 'network-basic', 'network-advanced'];
@@ -95,30 +96,11 @@ const walkIsolation = async (t: ExecutionContext, route: Route) => {
 	const container = await engine.probes().container();
 	t.true(container?.own.includes('net'), 'network-advanced left its container');
 	const started: number[] = [];
-	for (const lesson of engine.course.lessons.filter(lesson => beyond.includes(lesson.id))) {
-		for (const step of lesson.steps) {
-			const ref = {lesson: lesson.id, step: step.id};
-			const key = stepKey(ref);
-			const before = await engine.verifyStep(ref);
-			t.is(before.status, 'fail', `${key} must fail before it is done: ${before.message}`);
-			let output = '';
-			const result = await engine.runStep(ref, {onEvent(event) {
-				output += event.type === 'start' ? `${event.command.where} # ${event.command.text}\n` : event.type === 'output' ? event.chunk : '';
-			}});
-			t.false(result.cancelled);
-			if (result.report.status !== 'pass') {
-				t.log(`${key} printed:\n${output}`);
-			}
-
-			t.is(result.report.status, 'pass', `${key} must pass after solve: ${result.report.message} (expected ${result.report.expected}, actual ${result.report.actual})`);
-			const changes = result.changes.map(change => `${change.sign} ${change.text}`).join('\n');
-			t.log(`${key}:\n${changes}`);
-			t.regex(changes, changeNamed[key]!, `${key}: what changed must name the change`);
-			const probes = engine.probes();
-			t.is((await probes.container())?.pid, container?.pid, `${key}: the container is still the write-up's shell`);
-			started.push(...[await probes.jail(), await probes.rootless()].flatMap(shell => (shell ? [shell.pid] : [])));
-		}
-	}
+	await walkSteps(t, engine, engine.course.lessons.filter(lesson => beyond.includes(lesson.id)), {changeNamed, everyStepNamed: true, route, async afterStep(ref) {
+		const probes = engine.probes();
+		t.is((await probes.container())?.pid, container?.pid, `${stepKey(ref)}: the container is still the write-up's shell`);
+		started.push(...[await probes.jail(), await probes.rootless()].flatMap(shell => (shell ? [shell.pid] : [])));
+	}});
 
 	const verify = rootcamp(['verify', '--json', '--rootfs', area.rootfs], area.env);
 	const report = JSON.parse(verify.stdout) as {container: {pid: number}; lessons: Array<{id: string; steps: Array<{id: string; status: string; message: string}>}>};

@@ -3,10 +3,10 @@ import {existsSync, readdirSync, readlinkSync} from 'node:fs';
 import {hostname} from 'node:os';
 import test, {type ExecutionContext} from 'ava';
 import type {Route} from '../../src/lesson/types.ts';
-import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {assertNothingLeft, cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
 import {waitFor} from '../helpers/wait-for.ts';
+import {walkSteps} from '../helpers/walk-steps.ts';
 
 /** The write-up's lessons, which `solve` runs first, and the three this test walks after them. */
 const writeUp = ['copy', 'enter', 'network-basic', 'network-advanced'];
@@ -87,20 +87,7 @@ const walkBeyond = async (t: ExecutionContext, route: Route) => {
 	const unsolved = solved.lessons.filter(lesson => writeUp.includes(lesson.id)).flatMap(lesson => lesson.steps.filter(step => step.status === 'fail').map(step => `${lesson.id}/${step.id}: ${step.message}`));
 	t.deepEqual(unsolved, [], 'solve did all four lessons of the write-up');
 
-	for (const lesson of engine.course.lessons.filter(lesson => beyond.includes(lesson.id))) {
-		for (const step of lesson.steps) {
-			const ref = {lesson: lesson.id, step: step.id};
-			const key = stepKey(ref);
-			const before = await engine.verifyStep(ref);
-			t.is(before.status, 'fail', `${key} must fail before it is done: ${before.message}`);
-			const result = await engine.runStep(ref);
-			t.false(result.cancelled);
-			t.is(result.report.status, 'pass', `${key} must pass after solve: ${result.report.message} (expected ${result.report.expected}, actual ${result.report.actual})`);
-			const changes = result.changes.map(change => `${change.sign} ${change.text}`).join('\n');
-			t.log(`${key}:\n${changes}`);
-			t.regex(changes, changeNamed[key]!, `${key}: what changed must name the change`);
-		}
-	}
+	await walkSteps(t, engine, engine.course.lessons.filter(lesson => beyond.includes(lesson.id)), {changeNamed, everyStepNamed: true, route});
 
 	const verify = rootcamp(['verify', '--json', '--rootfs', area.rootfs], area.env);
 	const report = JSON.parse(verify.stdout) as {lessons: Array<{id: string; steps: Array<{id: string; status: string; message: string}>}>};

@@ -2,9 +2,9 @@ import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import test from 'ava';
 import type {Route} from '../../src/lesson/types.ts';
-import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
+import {walkSteps} from '../helpers/walk-steps.ts';
 
 /** What "what changed" must name after each step that changes the host. */
 const changeNamed: Record<string, RegExp> = {
@@ -27,9 +27,8 @@ const rootcamp = (args: string[], env: NodeJS.ProcessEnv) =>
 	spawnSync(process.execPath, [cli, ...args], {env, encoding: 'utf8', timeout: 10 * 60_000});
 
 /**
- * Walks the whole course on the real kernel: for every step in order, its check fails before,
- * `runStep` runs the reference commands, the check passes after, and "what changed" names the
- * change. Then the CLI's verify agrees, and reset leaves nothing behind.
+ * Walks the write-up's four lessons on the real kernel, step by step (`walkSteps`). Then the
+ * CLI's verify agrees, and reset leaves nothing behind.
  */
 const walkCourse = async (t: import('ava').ExecutionContext, route: Route) => {
 	const area = scratch(route);
@@ -38,38 +37,7 @@ const walkCourse = async (t: import('ava').ExecutionContext, route: Route) => {
 		area.remove();
 	});
 	const engine = await openWorkshop({rootfs: area.rootfs, route, paths: area.paths});
-	for (const lesson of engine.course.lessons.filter(lesson => ['copy', 'enter', 'network-basic', 'network-advanced'].includes(lesson.id))) {
-		for (const step of lesson.steps) {
-			const ref = {lesson: lesson.id, step: step.id};
-			const key = stepKey(ref);
-			const before = await engine.verifyStep(ref);
-			const quiet = step.unobservable !== undefined || before.message.startsWith('not applicable');
-			if (quiet) {
-				t.is(before.status, 'skip', `${key} is unobservable or not applicable, so it skips`);
-			} else {
-				t.is(before.status, 'fail', `${key} must fail before it is done: ${before.message}`);
-			}
-
-			if (before.message.startsWith('not applicable')) {
-				t.is(route, 'busybox', `${key} applies to every rootfs with apt`);
-				continue;
-			}
-
-			const result = await engine.runStep(ref);
-			t.false(result.cancelled);
-			if (quiet) {
-				t.is(result.report.status, 'skip', `${key} stays a skip`);
-				continue;
-			}
-
-			t.is(result.report.status, 'pass', `${key} must pass after solve: ${result.report.message} (expected ${result.report.expected}, actual ${result.report.actual})`);
-			const changes = result.changes.map(change => `${change.sign} ${change.text}`).join('\n');
-			t.log(`${key}:\n${changes}`);
-			if (changeNamed[key]) {
-				t.regex(changes, changeNamed[key], `${key}: what changed must name the change`);
-			}
-		}
-	}
+	await walkSteps(t, engine, engine.course.lessons.filter(lesson => ['copy', 'enter', 'network-basic', 'network-advanced'].includes(lesson.id)), {changeNamed, route});
 
 	// The write-up's four lessons only: the lessons beyond it are not done here, and fail until they are.
 	const verify = rootcamp(['verify', '--json', '--rootfs', area.rootfs], area.env);
