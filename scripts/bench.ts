@@ -133,6 +133,14 @@ async function unpackRatio() {
 	}
 }
 
+/** The bench must leave the host as it found it: whatever a reset could not undo fails the run (and keeps its folder). */
+function cleanedUp(result: {left: string[]}) {
+	for (const problem of result.left) {
+		console.error(`reset left: ${problem}`);
+		process.exitCode = 1;
+	}
+}
+
 /** The tmpfs of the unpack rounds, while it is mounted. */
 let scratchMount: string | undefined;
 
@@ -204,16 +212,19 @@ try {
 	}
 
 	// Stop the container before the unpack rounds, which use a course of their own (and this one's busybox tree).
-	await reset(engine, false);
+	cleanedUp(await reset(engine, false));
 	const unpack = await unpackRatio();
 	line('unpack step vs tar -xf, on tmpfs', `${unpack.ratio.toFixed(2)}x (fastest ${unpack.ours.toFixed(0)} / ${unpack.base.toFixed(0)} ms, ${unpack.mebibytes.toFixed(0)} MiB)`, '≤ 1.2x', unpack.ratio <= 1.2);
 } finally {
-	await reset(engine, true);
+	cleanedUp(await reset(engine, true));
 	unmountScratch();
-	if (scratchMount === undefined) {
-		rmSync(dir, {recursive: true, force: true});
-	} else {
+	if (scratchMount !== undefined) {
 		// Never delete through a live mount: say what is left instead.
 		console.error(`could not unmount ${scratchMount}: unmount it, then remove ${dir}`);
+	} else if (process.exitCode === 1) {
+		// Something may still use the course (reset said what): its files stay until that is ended.
+		console.error(`kept ${dir}: remove it once the above is ended`);
+	} else {
+		rmSync(dir, {recursive: true, force: true});
 	}
 }

@@ -125,6 +125,15 @@ export async function readCommandLine(pid: number, {proc = '/proc'}: {proc?: str
 	}
 }
 
+/** A process's command name as it is now (`/proc/PID/comm`, changed by each exec); undefined when it is gone. */
+export function readCommandName(pid: number, {proc = '/proc'}: {proc?: string} = {}): string | undefined {
+	try {
+		return readFileSync(`${proc}/${pid}/comm`, 'utf8').replace(/\n$/, '');
+	} catch {
+		return undefined;
+	}
+}
+
 /** The innermost PID (last `NSpid` value of /proc/PID/status): 1 for a PID namespace's init. */
 export async function readInnermostPid(pid: number, {proc = '/proc'}: {proc?: string} = {}): Promise<number | undefined> {
 	try {

@@ -1,5 +1,5 @@
 import {namespaceLink} from './jail.ts';
-import {listProcesses, type ProcessInfo} from './processes.ts';
+import {listProcesses, readCommandName, type ProcessInfo} from './processes.ts';
 
 /** Programs that only set a shell up and then exec it: the shell is whatever they become. */
 const setupPrograms = new Set(['unshare', 'setpriv', 'nsenter', 'runuser', 'chroot']);
@@ -16,8 +16,12 @@ export async function launchedShell(launcherPid: number, kind: 'mnt' | 'user', {
 	let current = processes.find(info => info.pid === launcherPid);
 	while (current !== undefined) {
 		const namespace = namespaceLink(current.pid, kind, proc);
-		if (namespace !== undefined && namespace !== ours && !setupPrograms.has(current.command)) {
-			return current;
+		// The command is read again, after the namespace: the listing can predate an exec. A launcher
+		// listed as `sh` just before it exec'd unshare is in the new namespace by now, and it is
+		// unshare, not the shell; taking it for the shell would leave the real one behind at reset.
+		const command = namespace === undefined || namespace === ours ? undefined : readCommandName(current.pid, {proc});
+		if (command !== undefined && !setupPrograms.has(command)) {
+			return {...current, command};
 		}
 
 		const parent = current;

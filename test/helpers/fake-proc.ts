@@ -25,6 +25,8 @@ export type FakeProcess = {
 	uid?: number;
 	uidMap?: string;
 	cgroup?: string;
+	/** What `comm` says when read after the listing: the program an exec since then turned it into. */
+	execedTo?: string;
 };
 
 /**
@@ -52,6 +54,7 @@ export async function fakeProc(t: ExecutionContext, processes: Record<number, Fa
 			`NSpid:\t${(process.nspid ?? [pid]).join('\t')}`,
 			'',
 		].join('\n'));
+		await writeFile(join(dir, 'comm'), `${process.execedTo ?? command}\n`);
 		await writeFile(join(dir, 'cmdline'), `${(process.cmdline ?? command).split(' ').join('\0')}\0`);
 		await writeFile(join(dir, 'uid_map'), process.uidMap ?? '         0          0 4294967295\n');
 		if (process.mountinfo !== undefined) {
