@@ -19,7 +19,7 @@ const repo = resolve(import.meta.dirname, '..');
 // Started as the installed `rootcamp` command is, through its own first line (which sets V8's
 // young generation for the app's memory), never as `node dist/cli.js`.
 const cli = join(repo, 'dist/cli.js');
-const runs = Number(process.env["BENCH_RUNS"] ?? 15);
+const runs = Number(process.env['BENCH_RUNS'] ?? 15);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

@@ -50,7 +50,7 @@ export function isolationProbes({proc, rootfs, once, container, hostMounts, proc
 		pidNamespace: pid => once(`pidNamespace:${pid}`, async () => namespaceLink(pid, 'pid', proc)),
 		jail: () => once('jail', async () => {
 			const shell = await container();
-			return findJail(rootfs, {proc, processes: await processes(), exclude: shell === null ? [] : [shell.pid]});
+			return findJail(rootfs, {proc, processes: await processes(), hostMounts: await hostMounts(), exclude: shell === null ? [] : [shell.pid]});
 		}),
 		jailMounts: () => once('jailMounts', async () => {
 			const jail = await probes.jail();

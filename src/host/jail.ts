@@ -4,7 +4,7 @@ import {readNamespaces, ownNamespaces} from './namespaces.ts';
 import {readMountinfo} from './mountinfo.ts';
 import {showsSource, sourceOf, type MountSource} from './mount-source.ts';
 import {listProcesses, readCommandLine, readInnermostPid, type ProcessInfo} from './processes.ts';
-import type {ContainerInfo} from './types.ts';
+import type {ContainerInfo, Mount} from './types.ts';
 
 /** The jail shell of the pivot-root lesson: a shell in a mount namespace of its own that holds the rootfs. */
 export type JailInfo = ContainerInfo & {
@@ -28,8 +28,8 @@ export function namespaceLink(pid: number | 'self', kind: string, proc: string):
  * sees only as `/`: no rule about a process's root directory could find it, its mount table can.
  * Within that namespace a PID namespace's init is preferred (the shell, not the `unshare` above it).
  */
-export async function findJail(rootfs: string, {proc = '/proc', processes, exclude = []}: {proc?: string; processes?: ProcessInfo[]; exclude?: number[]} = {}): Promise<JailInfo | null> {
-	const hostMounts = await readMountinfo('self', {proc});
+export async function findJail(rootfs: string, {proc = '/proc', processes, hostMounts: known, exclude = []}: {proc?: string; processes?: ProcessInfo[]; hostMounts?: Mount[]; exclude?: number[]} = {}): Promise<JailInfo | null> {
+	const hostMounts = known ?? await readMountinfo('self', {proc});
 	const root = realPathOrSame(rootfs);
 	const source = sourceOf(hostMounts, root);
 	if (source === undefined) {
