@@ -10,8 +10,8 @@ export const bundleOptions = {
 	sourcemap: false,
 	legalComments: 'none',
 	external: ['react-devtools-core'],
-	// Lesson prose has no code blocks to colour and no emoji codes: see src/ui/no-highlight.ts, no-emoji.ts.
-	alias: {'cli-highlight': './src/ui/no-highlight.ts', 'node-emoji': './src/ui/no-emoji.ts'},
+	// Lesson prose has no code blocks to colour and no emoji codes: see src/ui/view/no-highlight.ts, no-emoji.ts.
+	alias: {'cli-highlight': './src/ui/view/no-highlight.ts', 'node-emoji': './src/ui/view/no-emoji.ts'},
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {js: "import {createRequire as __rootcampRequire} from 'node:module'; const require = __rootcampRequire(import.meta.url);"},
 	logLevel: 'warning',

@@ -1,10 +1,10 @@
-import {readCgroupGroup, readCgroupHierarchy, readProcCgroup, type CgroupGroup, type CgroupHierarchy, type ProcCgroup} from './cgroup.ts';
-import {findJail, namespaceLink, type JailInfo} from './jail.ts';
-import {readMountinfo} from './mountinfo.ts';
-import {readOrEmpty, realPathOrSame} from './files.ts';
-import {sourceOf, type MountSource} from './mount-source.ts';
-import type {ProcessInfo} from './processes.ts';
-import {findRootless, userIdOf, type RootlessInfo} from './rootless.ts';
+import {readCgroupGroup, readCgroupHierarchy, readProcCgroup, type CgroupGroup, type CgroupHierarchy, type ProcCgroup} from './cgroup/cgroup.ts';
+import {findJail, namespaceLink, type JailInfo} from './proc/jail.ts';
+import {readMountinfo} from './proc/mountinfo.ts';
+import {readOrEmpty, realPathOrSame} from './rootfs/files.ts';
+import {sourceOf, type MountSource} from './proc/mount-source.ts';
+import type {ProcessInfo} from './proc/processes.ts';
+import {findRootless, userIdOf, type RootlessInfo} from './proc/rootless.ts';
 import type {ContainerInfo, Mount} from './types.ts';
 
 /** The facts of the lessons beyond the write-up: control groups, the jail shell, the rootless shell. */

@@ -1,22 +1,22 @@
 import type {Where} from '../lesson/types.ts';
 import type {FileFact} from '../workshop/api.ts';
-import {countAptLists} from './apt-lists.ts';
-import {runCheckCommand, type CommandOutcome} from './command.ts';
-import {findContainer} from './container.ts';
-import {readDpkgStatus} from './dpkg.ts';
-import {listEntries, type Entry} from './entries.ts';
-import {hostHostname} from './hostname.ts';
-import {fileFact, readText} from './files.ts';
+import {countAptLists} from './rootfs/apt-lists.ts';
+import {runCheckCommand, type CommandOutcome} from './tools/command.ts';
+import {findContainer} from './proc/container.ts';
+import {readDpkgStatus} from './rootfs/dpkg.ts';
+import {listEntries, type Entry} from './rootfs/entries.ts';
+import {hostHostname} from './net/hostname.ts';
+import {fileFact, readText} from './rootfs/files.ts';
 import {isolationProbes, type IsolationProbes} from './isolation-probes.ts';
-import {readMountinfo} from './mountinfo.ts';
-import type {Neighbor} from './neighbors.ts';
-import {readNetwork, type NetFacts} from './net-facts.ts';
-import {sendPing} from './ping.ts';
-import {listProcesses} from './processes.ts';
-import {resolveInRoot, type Resolution} from './resolve-in-root.ts';
-import {upstreamResolver} from './resolver.ts';
-import type {IpRoute} from './routes.ts';
-import {listTarball, type ListingMemo, type TarballListing} from './tarball.ts';
+import {readMountinfo} from './proc/mountinfo.ts';
+import type {Neighbor} from './net/neighbors.ts';
+import {readNetwork, type NetFacts} from './net/net-facts.ts';
+import {sendPing} from './net/ping.ts';
+import {listProcesses} from './proc/processes.ts';
+import {resolveInRoot, type Resolution} from './rootfs/resolve-in-root.ts';
+import {upstreamResolver} from './net/resolver.ts';
+import type {IpRoute} from './net/routes.ts';
+import {listTarball, type ListingMemo, type TarballListing} from './rootfs/tarball.ts';
 import type {ContainerInfo, Link, Mount} from './types.ts';
 
 /** Every fact the checks and snapshots read, each read at most once per evaluation round. */

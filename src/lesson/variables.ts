@@ -1,4 +1,4 @@
-import {wireCandidates} from '../host/subnet.ts';
+import {wireCandidates} from '../host/net/subnet.ts';
 import {variableNames, type VariableName, type Variables} from './types.ts';
 
 const pattern = /\{\{\s*([a-zA-Z_][\w-]*)\s*\}\}/g;

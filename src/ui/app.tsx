@@ -1,10 +1,10 @@
 import type {Progress, StepRef, Workshop} from '../workshop/api.ts';
-import {readAsset} from './assets.ts';
-import {errorMessage} from './errors.ts';
-import {buildLessonView} from './lesson-view.ts';
-import {lineToString} from './lines.ts';
-import {initialState, reducer, refAt, stepKey, type AppState} from './state.ts';
-import {createTheme, noColorRequested} from './theme.ts';
+import {readAsset} from './view/assets.ts';
+import {errorMessage} from './view/errors.ts';
+import {buildLessonView} from './view/lesson-view.ts';
+import {lineToString} from './view/lines.ts';
+import {initialState, reducer, refAt, stepKey, type AppState} from './state/state.ts';
+import {createTheme, noColorRequested} from './view/theme.ts';
 import type {Outcome} from './workshop-app.tsx';
 
 /** How the CLI starts the app. */
@@ -127,7 +127,7 @@ export async function runApp(workshop: Workshop, options: AppOptions): Promise<n
 			stdout.write(`rootcamp: a shell inside the container (${outcome.argv.join(' ')}).\nType exit to come back to the workshop.\n`);
 			state = reducer(outcome.state, {type: 'returned'});
 			try {
-				const {runShell} = await import('./shell.ts');
+				const {runShell} = await import('../run/shell.ts');
 				// eslint-disable-next-line no-await-in-loop
 				await runShell(outcome.argv);
 			} catch (error) {

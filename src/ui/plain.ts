@@ -1,12 +1,12 @@
 import {fillKnownVariables} from '../lesson/variables.ts';
 import type {Variables} from '../lesson/types.ts';
 import type {Progress, RunEvent, StepRef, Workshop} from '../workshop/api.ts';
-import {errorMessage} from './errors.ts';
-import {lineToString, type Line} from './lines.ts';
-import {loadMarkdown, renderMarkdown} from './markdown.ts';
-import {changeLines, checkLines, commandLines, hintLines, progressText, wherePhrase} from './sections.ts';
-import {initialState, refAt, stepStatus} from './state.ts';
-import {createTheme} from './theme.ts';
+import {errorMessage} from './view/errors.ts';
+import {lineToString, type Line} from './view/lines.ts';
+import {loadMarkdown, renderMarkdown} from './view/markdown.ts';
+import {changeLines, checkLines, commandLines, hintLines, progressText, wherePhrase} from './view/sections.ts';
+import {initialState, refAt, stepStatus} from './state/state.ts';
+import {createTheme} from './view/theme.ts';
 
 /** Options of the plain renderer. */
 export type PlainOptions = {

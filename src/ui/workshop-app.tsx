@@ -2,22 +2,22 @@ import {useEffect, useMemo, useReducer} from 'react';
 import {Box, useApp} from 'ink';
 import {fillKnownVariables} from '../lesson/variables.ts';
 import type {Workshop} from '../workshop/api.ts';
-import {ErrorBoundary} from './error-boundary.tsx';
-import {errorMessage} from './errors.ts';
-import {LessonList} from './lesson-list.tsx';
-import {buildLessonView} from './lesson-view.ts';
-import {renderMarkdown} from './markdown.ts';
-import {currentRef, reducer, stepKey, type AppState} from './state.ts';
-import {StepScreen} from './step-screen.tsx';
-import {buildStepView, mainWidthFor} from './step-view.ts';
-import {ThemeContext} from './theme-context.ts';
-import {createTheme} from './theme.ts';
-import {useDimensions} from './use-dimensions.ts';
-import {useEngine} from './use-engine.ts';
-import {useKeys} from './use-keys.ts';
-import {useMarkdownReady} from './use-markdown.ts';
-import {useRun} from './use-run.ts';
-import {useWatch, watchInterval} from './use-watch.ts';
+import {ErrorBoundary} from './components/error-boundary.tsx';
+import {errorMessage} from './view/errors.ts';
+import {LessonList} from './components/lesson-list.tsx';
+import {buildLessonView} from './view/lesson-view.ts';
+import {renderMarkdown} from './view/markdown.ts';
+import {currentRef, reducer, stepKey, type AppState} from './state/state.ts';
+import {StepScreen} from './components/step-screen.tsx';
+import {buildStepView, mainWidthFor} from './view/step-view.ts';
+import {ThemeContext} from './components/theme-context.ts';
+import {createTheme} from './view/theme.ts';
+import {useDimensions} from './hooks/use-dimensions.ts';
+import {useEngine} from './hooks/use-engine.ts';
+import {useKeys} from './hooks/use-keys.ts';
+import {useMarkdownReady} from './hooks/use-markdown.ts';
+import {useRun} from './hooks/use-run.ts';
+import {useWatch, watchInterval} from './hooks/use-watch.ts';
 
 /** How a session of the app ended: quit, or step aside so the learner can use a shell. */
 export type Outcome =

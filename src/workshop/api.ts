@@ -1,12 +1,12 @@
 import type {CheckResult, Status} from '../check/types.ts';
 import type {BlockTarget, Course, Route, SideShell, Variables} from '../lesson/types.ts';
 import type {ContainerInfo, Link, Mount, NamespaceKind} from '../host/types.ts';
-import type {CgroupGroup} from '../host/cgroup.ts';
-import type {JailInfo} from '../host/jail.ts';
-import type {RootlessInfo} from '../host/rootless.ts';
-import type {Entry} from '../host/entries.ts';
-import type {Neighbor} from '../host/neighbors.ts';
-import type {IpRoute} from '../host/routes.ts';
+import type {CgroupGroup} from '../host/cgroup/cgroup.ts';
+import type {JailInfo} from '../host/proc/jail.ts';
+import type {RootlessInfo} from '../host/proc/rootless.ts';
+import type {Entry} from '../host/rootfs/entries.ts';
+import type {Neighbor} from '../host/net/neighbors.ts';
+import type {IpRoute} from '../host/net/routes.ts';
 
 /** Names one step: `{lesson: 'enter', step: 'proc'}`, written `enter/proc`. */
 export type StepRef = {lesson: string; step: string};

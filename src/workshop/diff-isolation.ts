@@ -1,5 +1,5 @@
-import {formatLimit, limitFiles, type CgroupGroup} from '../host/cgroup.ts';
-import type {RootlessInfo} from '../host/rootless.ts';
+import {formatLimit, limitFiles, type CgroupGroup} from '../host/cgroup/cgroup.ts';
+import type {RootlessInfo} from '../host/proc/rootless.ts';
 import type {Mount} from '../host/types.ts';
 import type {Change, Snapshot} from './api.ts';
 import {subtractBy} from './multiset.ts';

@@ -1,8 +1,8 @@
 import {posix} from 'node:path';
 import {formatSize, joinWords, summarizeText} from '../check/format.ts';
-import type {Entry} from '../host/entries.ts';
-import type {Neighbor} from '../host/neighbors.ts';
-import {describeRoute, type IpRoute} from '../host/routes.ts';
+import type {Entry} from '../host/rootfs/entries.ts';
+import type {Neighbor} from '../host/net/neighbors.ts';
+import {describeRoute, type IpRoute} from '../host/net/routes.ts';
 import type {ContainerInfo, Link, Mount} from '../host/types.ts';
 import type {Change, FileFact, Snapshot} from './api.ts';
 import {isolationChanges} from './diff-isolation.ts';

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
-import {readCgroupHierarchy, type CgroupHierarchy} from '../host/cgroup.ts';
-import {which} from '../host/tools.ts';
+import {readCgroupHierarchy, type CgroupHierarchy} from '../host/cgroup/cgroup.ts';
+import {which} from '../host/tools/tools.ts';
 import type {Finding} from './doctor.ts';
 
 /** What the limits, pivot-root and rootless lessons need beyond the write-up's tools. */

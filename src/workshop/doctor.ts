@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {which} from '../host/tools.ts';
+import {which} from '../host/tools/tools.ts';
 import {findRoutes} from './route.ts';
 import {isolationFindings} from './doctor-isolation.ts';
 

@@ -1,7 +1,7 @@
 import {findVariables} from '../lesson/variables.ts';
 import type {CgroupSelector, Course, SideShell, Variables} from '../lesson/types.ts';
 import type {Probes} from '../host/probes.ts';
-import type {CgroupGroup} from '../host/cgroup.ts';
+import type {CgroupGroup} from '../host/cgroup/cgroup.ts';
 import type {Snapshot} from './api.ts';
 
 /** What the lessons beyond the write-up ask the engine to watch: their control groups and side shells. */

@@ -1,6 +1,6 @@
 import {readdirSync, readFileSync, rmdirSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
-import {parseProcs} from '../host/cgroup.ts';
+import {parseProcs} from '../host/cgroup/cgroup.ts';
 import {existingDirs} from './isolation.ts';
 import type {WorkshopEngine} from './workshop.ts';
 

@@ -1,5 +1,5 @@
 import {rmSync} from 'node:fs';
-import {listProcesses} from '../host/processes.ts';
+import {listProcesses} from '../host/proc/processes.ts';
 import {runProcess} from '../run/process.ts';
 import type {JournalEntry} from './journal.ts';
 import {stopStartedContainers} from './solve-step.ts';

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
-import {dockerEngineAnswers} from '../host/docker.ts';
-import {which} from '../host/tools.ts';
+import {dockerEngineAnswers} from '../host/tools/docker.ts';
+import {which} from '../host/tools/tools.ts';
 import type {Route} from '../lesson/types.ts';
 
 /** Why each route can or cannot be used on this host, in words for `doctor`. */

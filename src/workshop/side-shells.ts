@@ -1,7 +1,7 @@
 import {rmSync} from 'node:fs';
-import {namespaceLink} from '../host/jail.ts';
-import {outsideId} from '../host/rootless.ts';
-import {launchedShell} from '../host/side-shells.ts';
+import {namespaceLink} from '../host/proc/jail.ts';
+import {outsideId} from '../host/proc/rootless.ts';
+import {launchedShell} from '../host/proc/side-shells.ts';
 import type {SideShell} from '../lesson/types.ts';
 import {runInContainer} from '../run/container.ts';
 import type {ProcessResult, RunOptions} from '../run/process.ts';

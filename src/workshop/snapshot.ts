@@ -1,6 +1,6 @@
-import {isResolved, type Neighbor} from '../host/neighbors.ts';
+import {isResolved, type Neighbor} from '../host/net/neighbors.ts';
 import type {Probes} from '../host/probes.ts';
-import {mainRoutes, type IpRoute} from '../host/routes.ts';
+import {mainRoutes, type IpRoute} from '../host/net/routes.ts';
 import type {Link, Mount} from '../host/types.ts';
 import type {FileFact, Snapshot} from './api.ts';
 import {readIsolation, type IsolationWatch} from './isolation.ts';

@@ -1,6 +1,6 @@
 import {readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
-import type {ListingMemo} from '../host/tarball.ts';
+import type {ListingMemo} from '../host/rootfs/tarball.ts';
 import {writeJsonAtomic} from './atomic-file.ts';
 
 /**

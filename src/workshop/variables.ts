@@ -1,8 +1,8 @@
 import {join} from 'node:path';
-import {hostAptSource} from '../host/apt-sources.ts';
-import {readCgroupHierarchy} from '../host/cgroup.ts';
+import {hostAptSource} from '../host/rootfs/apt-sources.ts';
+import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import type {Probes} from '../host/probes.ts';
-import {chooseWireSubnet, takenPrefixes} from '../host/subnet.ts';
+import {chooseWireSubnet, takenPrefixes} from '../host/net/subnet.ts';
 import type {Route, Variables} from '../lesson/types.ts';
 import type {Paths} from './paths.ts';
 

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {evaluateCheck, startSlowReads} from '../check/evaluate.ts';
 import type {CheckResult} from '../check/types.ts';
 import {createProbes, type Probes} from '../host/probes.ts';
-import type {ListingMemo} from '../host/tarball.ts';
+import type {ListingMemo} from '../host/rootfs/tarball.ts';
 import {defaultLessonsDir, findStep, loadCourse} from '../lesson/load.ts';
 import type {Course, Lesson, Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
@@ -21,7 +21,7 @@ import {takeSnapshot} from './snapshot.ts';
 import {tarballMemo} from './tarball-memo.ts';
 import {staticVariables, wireVariables, type StaticVariables} from './variables.ts';
 import {forHierarchy, isolationWatch, newCgroupDirs, sideVariables, type IsolationWatch} from './isolation.ts';
-import {readCgroupHierarchy} from '../host/cgroup.ts';
+import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import {HostError, UsageError} from '../errors.ts';
 
 export type WorkshopOptions = {

@@ -1,7 +1,7 @@
 import test from 'ava';
 import {judge, probe, validate, type CgroupData, type Membership} from '../../src/check/kinds/cgroup.ts';
 import {noContainerMessage} from '../../src/check/result.ts';
-import type {CgroupGroup, CgroupHierarchy} from '../../src/host/cgroup.ts';
+import type {CgroupGroup, CgroupHierarchy} from '../../src/host/cgroup/cgroup.ts';
 import type {ContainerInfo} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
 import {expectResult, type Expected} from '../helpers/expect-result.ts';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import {evaluateCheck} from '../../src/check/evaluate.ts';
 import {judge, probe, validate, type CommandData} from '../../src/check/kinds/command.ts';
-import type {CommandOutcome} from '../../src/host/command.ts';
+import type {CommandOutcome} from '../../src/host/tools/command.ts';
 import {createProbes} from '../../src/host/probes.ts';
 import type {ContainerInfo} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {judge, probe, validate} from '../../src/check/kinds/jail.ts';
-import type {JailInfo} from '../../src/host/jail.ts';
+import type {JailInfo} from '../../src/host/proc/jail.ts';
 import {checkLine} from '../helpers/check-line.ts';
 import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';

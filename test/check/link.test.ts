@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
 import {judge, probe, validate, type LinkData} from '../../src/check/kinds/link.ts';
-import {parseIpJson} from '../../src/host/links.ts';
+import {parseIpJson} from '../../src/host/net/links.ts';
 import type {ContainerInfo, Link} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
 import {expectResult, type Expected} from '../helpers/expect-result.ts';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import {judge, probe, validate, type PingData} from '../../src/check/kinds/ping.ts';
-import type {CommandOutcome} from '../../src/host/command.ts';
-import type {Neighbor} from '../../src/host/neighbors.ts';
+import type {CommandOutcome} from '../../src/host/tools/command.ts';
+import type {Neighbor} from '../../src/host/net/neighbors.ts';
 import type {Where} from '../../src/lesson/types.ts';
 import type {ContainerInfo} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
 import {judge, probe, validate, type RouteData} from '../../src/check/kinds/route.ts';
-import {mainRoutes, parseIpRoutes, type IpRoute} from '../../src/host/routes.ts';
+import {mainRoutes, parseIpRoutes, type IpRoute} from '../../src/host/net/routes.ts';
 import type {ContainerInfo} from '../../src/host/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
 import {expectResult, type Expected} from '../helpers/expect-result.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {formatMap, judge, probe, validate, type UsernsData} from '../../src/check/kinds/userns.ts';
-import type {RootlessInfo} from '../../src/host/rootless.ts';
+import type {RootlessInfo} from '../../src/host/proc/rootless.ts';
 import {checkLine} from '../helpers/check-line.ts';
 import {expectResult, type Expected} from '../helpers/expect-result.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';

@@ -1,6 +1,6 @@
 import test, {type ExecutionContext} from 'ava';
 import {render} from 'ink-testing-library';
-import {initialState} from '../../src/ui/state.ts';
+import {initialState} from '../../src/ui/state/state.ts';
 import {WorkshopApp, type Outcome} from '../../src/ui/workshop-app.tsx';
 import {FakeWorkshop} from '../helpers/fake-workshop.ts';
 import {arrowLeft, arrowRight, ctrlC, enter} from '../helpers/keys.ts';

@@ -1,7 +1,7 @@
 import {spawnSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
 import test, {type ExecutionContext} from 'ava';
-import {groupDirs, readCgroupHierarchy} from '../../src/host/cgroup.ts';
+import {groupDirs, readCgroupHierarchy} from '../../src/host/cgroup/cgroup.ts';
 import type {Route} from '../../src/lesson/types.ts';
 import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';

@@ -1,7 +1,7 @@
 import test from 'ava';
-import type {CgroupGroup} from '../../src/host/cgroup.ts';
-import type {JailInfo} from '../../src/host/jail.ts';
-import type {RootlessInfo} from '../../src/host/rootless.ts';
+import type {CgroupGroup} from '../../src/host/cgroup/cgroup.ts';
+import type {JailInfo} from '../../src/host/proc/jail.ts';
+import type {RootlessInfo} from '../../src/host/proc/rootless.ts';
 import type {ContainerInfo, Mount} from '../../src/host/types.ts';
 import type {Snapshot} from '../../src/workshop/api.ts';
 import {describeChanges} from '../../src/workshop/diff.ts';

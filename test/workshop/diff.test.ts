@@ -1,8 +1,8 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
-import {parseIpJson} from '../../src/host/links.ts';
-import type {Neighbor} from '../../src/host/neighbors.ts';
-import type {IpRoute} from '../../src/host/routes.ts';
+import {parseIpJson} from '../../src/host/net/links.ts';
+import type {Neighbor} from '../../src/host/net/neighbors.ts';
+import type {IpRoute} from '../../src/host/net/routes.ts';
 import type {ContainerInfo, Mount} from '../../src/host/types.ts';
 import type {FileFact, Snapshot} from '../../src/workshop/api.ts';
 import {describeChanges} from '../../src/workshop/diff.ts';

@@ -2,7 +2,7 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
-import type {CgroupGroup} from '../../src/host/cgroup.ts';
+import type {CgroupGroup} from '../../src/host/cgroup/cgroup.ts';
 import {defaultLessonsDir} from '../../src/lesson/load.ts';
 import type {Snapshot} from '../../src/workshop/api.ts';
 import {existingDirs, forHierarchy, isolationWatch, newCgroupDirs, readIsolation, sideVariables} from '../../src/workshop/isolation.ts';

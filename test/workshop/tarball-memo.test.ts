@@ -2,7 +2,7 @@ import {appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmS
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {fileIdentity, listTarball} from '../../src/host/tarball.ts';
+import {fileIdentity, listTarball} from '../../src/host/rootfs/tarball.ts';
 import {forgetTarballListings, tarballMemo} from '../../src/workshop/tarball-memo.ts';
 
 const fixture = (name: string) => new URL(`../fixtures/tarballs/${name}`, import.meta.url).pathname;

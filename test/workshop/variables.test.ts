@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import test from 'ava';
-import {parseIpJson} from '../../src/host/links.ts';
-import {parseIpRoutes} from '../../src/host/routes.ts';
+import {parseIpJson} from '../../src/host/net/links.ts';
+import {parseIpRoutes} from '../../src/host/net/routes.ts';
 import {wireVariables} from '../../src/workshop/variables.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 

@@ -4,7 +4,7 @@ import type {Probes} from '../../host/probes.ts';
 import {
 	cgroupControllers, formatLimit, groupDirs, groupOf, isGroupName, limitFiles, parseSize,
 	type CgroupController, type CgroupGroup, type CgroupHierarchy, type ProcCgroup,
-} from '../../host/cgroup.ts';
+} from '../../host/cgroup/cgroup.ts';
 import type {ContainerInfo} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';
 import {joinWords} from '../format.ts';

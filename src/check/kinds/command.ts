@@ -1,5 +1,5 @@
 import type {CheckSpec, Where} from '../../lesson/types.ts';
-import {commandTimeout, type CommandOutcome} from '../../host/command.ts';
+import {commandTimeout, type CommandOutcome} from '../../host/tools/command.ts';
 import type {Probes} from '../../host/probes.ts';
 import type {ContainerInfo} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';

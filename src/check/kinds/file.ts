@@ -1,9 +1,9 @@
 import {posix} from 'node:path';
 import type {CheckSpec} from '../../lesson/types.ts';
 import type {Probes} from '../../host/probes.ts';
-import {isLoopback, parseNameservers} from '../../host/resolver.ts';
+import {isLoopback, parseNameservers} from '../../host/net/resolver.ts';
 import {splitRoot} from '../../host/probes.ts';
-import type {Entry} from '../../host/entries.ts';
+import type {Entry} from '../../host/rootfs/entries.ts';
 import type {FileFact} from '../../workshop/api.ts';
 import type {CheckResult} from '../types.ts';
 import {summarizeText} from '../format.ts';

@@ -1,5 +1,5 @@
 import type {CheckSpec} from '../../lesson/types.ts';
-import type {JailInfo} from '../../host/jail.ts';
+import type {JailInfo} from '../../host/proc/jail.ts';
 import type {Probes} from '../../host/probes.ts';
 import {namespaceKinds, type NamespaceKind} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';

@@ -2,7 +2,7 @@ import {posix} from 'node:path';
 import type {CheckSpec} from '../../lesson/types.ts';
 import type {Probes} from '../../host/probes.ts';
 import type {ContainerInfo, Mount} from '../../host/types.ts';
-import {showsSource, type MountSource} from '../../host/mount-source.ts';
+import {showsSource, type MountSource} from '../../host/proc/mount-source.ts';
 import type {CheckResult} from '../types.ts';
 import {checkOptions, checkPath, firstProblem, flag} from '../options.ts';
 import {fail, noContainerMessage, pass, skip} from '../result.ts';

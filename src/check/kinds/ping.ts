@@ -1,6 +1,6 @@
 import type {CheckSpec, Where} from '../../lesson/types.ts';
-import type {CommandOutcome} from '../../host/command.ts';
-import {isResolved, type Neighbor} from '../../host/neighbors.ts';
+import type {CommandOutcome} from '../../host/tools/command.ts';
+import {isResolved, type Neighbor} from '../../host/net/neighbors.ts';
 import type {Probes} from '../../host/probes.ts';
 import type {ContainerInfo} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';

@@ -1,6 +1,6 @@
 import type {CheckSpec, Where} from '../../lesson/types.ts';
 import type {Probes} from '../../host/probes.ts';
-import {describeRoute, mainRoutes, normalizeDestination, type IpRoute} from '../../host/routes.ts';
+import {describeRoute, mainRoutes, normalizeDestination, type IpRoute} from '../../host/net/routes.ts';
 import type {ContainerInfo} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';
 import {checkExclusive, checkOptions, firstProblem, flag} from '../options.ts';

@@ -1,6 +1,6 @@
 import type {CheckSpec} from '../../lesson/types.ts';
 import type {Probes} from '../../host/probes.ts';
-import type {TarballListing} from '../../host/tarball.ts';
+import type {TarballListing} from '../../host/rootfs/tarball.ts';
 import type {CheckResult} from '../types.ts';
 import {formatSize} from '../format.ts';
 import {checkOptions, checkPath, firstProblem, list} from '../options.ts';

@@ -1,6 +1,6 @@
 import type {CheckSpec} from '../../lesson/types.ts';
 import type {Probes} from '../../host/probes.ts';
-import {insideId, type IdMapLine, type RootlessInfo} from '../../host/rootless.ts';
+import {insideId, type IdMapLine, type RootlessInfo} from '../../host/proc/rootless.ts';
 import type {CheckResult} from '../types.ts';
 import {checkOptions, firstProblem} from '../options.ts';
 import {fail, pass} from '../result.ts';

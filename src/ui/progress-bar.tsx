@@ -1,8 +1,0 @@
-import {LineList} from './line-list.tsx';
-import {progressLine} from './sections.ts';
-import type {RunProgress} from './state.ts';
-
-/** Long work's progress: a bar with amounts when the total is known, a spinner when not. */
-export function ProgressBar({progress, width}: {progress: RunProgress; width: number}) {
-	return <LineList lines={[progressLine(progress, width)]}/>;
-}

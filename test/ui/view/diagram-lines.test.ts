@@ -1,0 +1,52 @@
+import test from 'ava';
+import type {SetupState} from '../../../src/workshop/api.ts';
+import {diagramLines} from '../../../src/ui/view/diagram-lines.ts';
+import {lineText} from '../../../src/ui/view/lines.ts';
+
+const veth = (name: string, index: number, peerIndex: number, up: boolean, extra: {peer?: string; elsewhere?: boolean} = {}) => ({
+	name, index, kind: 'veth', peerIndex, peer: extra.peer, peerElsewhere: extra.elsewhere ?? true, up, operstate: up ? 'UP' : 'DOWN', addresses: [],
+});
+
+const moved: SetupState = {
+	rootfs: '/ubunturoot',
+	container: {pid: 24915, root: '/ubunturoot', own: ['pid', 'mnt', 'net'], command: '/bin/bash', startTime: 1},
+	hostLinks: [veth('vethHost', 7, 2, true)],
+	containerLinks: [veth('vethCont', 2, 7, false)],
+	containerOnlyMounts: [{id: 40, parent: 1, target: '/proc', fstype: 'proc', source: 'proc', options: 'rw'}],
+};
+
+const text = (setup: SetupState | undefined, width: number) => diagramLines(setup, width).map(row => lineText(row));
+
+test('side by side on a wide column: own namespaces, each veth end on its side, container-only mounts', t => {
+	const rows = text(moved, 90);
+	const all = rows.join('\n');
+	t.true(rows.every(row => row.length === rows[0]!.length), 'both boxes are drawn as one block');
+	t.true(rows[0]!.includes('HOST') && rows[0]!.includes('CONTAINER pid 24915'));
+	t.regex(all, /own ns\s+pid mnt net/);
+	t.regex(all, /shares\s+uts/);
+	t.true(all.includes('vethHost UP ⇄ vethCont (container)'));
+	t.true(all.includes('vethCont DOWN ⇄ vethHost (host)'));
+	t.true(all.includes('/proc proc'));
+});
+
+test('stacked when narrow, never wider than asked', t => {
+	const rows = text(moved, 44);
+	t.true(rows.every(row => row.length <= 44));
+	t.true(rows.findIndex(row => row.includes('HOST')) < rows.findIndex(row => row.includes('CONTAINER')));
+});
+
+test('the write-up\'s trap: both ends still on the host', t => {
+	const all = text({...moved, hostLinks: [veth('vethHost', 7, 8, true, {peer: 'vethCont', elsewhere: false}), veth('vethCont', 8, 7, false, {peer: 'vethHost', elsewhere: false})], containerLinks: []}, 90).join('\n');
+	t.true(all.includes('vethCont DOWN ⇄ vethHost (host)'));
+	t.true(all.includes('vethHost UP ⇄ vethCont (host)'));
+});
+
+test('no container yet', t => {
+	const all = text({rootfs: '/ubunturoot', container: null, hostLinks: [], containerLinks: [], containerOnlyMounts: []}, 90).join('\n');
+	t.true(all.includes('not running'));
+	t.true(all.includes('no veth on the host'));
+});
+
+test('before the engine has answered', t => {
+	t.deepEqual(text(undefined, 80), ['Reading the host…']);
+});
