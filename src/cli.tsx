@@ -151,6 +151,17 @@ const exitCodeOf = (error: unknown): number => {
 	return error instanceof TypeError && (error as {code?: string}).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
 };
 
+// A reader that stops early (`rootcamp list | head`) closes the pipe: what is left to print has no
+// reader, which is no error of the learner's. The command goes on (a step half-run must still end
+// cleanly), writing nowhere, instead of dying on an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+	stream.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') {
+			throw error;
+		}
+	});
+}
+
 main(process.argv.slice(2)).then(
 	code => {
 		process.exitCode = code;

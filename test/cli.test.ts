@@ -94,3 +94,14 @@ test('a corrupt progress file is set aside with a warning, never a crash', t => 
 	t.is(result.status, 0, result.stderr);
 	t.regex(result.stderr, /warning: .*progress\.json was unreadable; it was set aside as/);
 });
+
+test('a reader that stops early ends the output quietly, never with a stack trace', t => {
+	const home = newHome();
+	const result = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" list | head -n 1; exit 0`], {
+		env: {...process.env, XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache'), NO_COLOR: '1'},
+		encoding: 'utf8',
+	});
+	t.regex(result.stdout, /^Copy-paste the target container/);
+	t.is(result.stdout.split('\n').filter(Boolean).length, 1);
+	t.notRegex(result.stderr, /EPIPE|\n\s+at /);
+});
