@@ -14,6 +14,7 @@ const tools: Array<{name: string; fix: string}> = [
 	{name: 'tar', fix: 'apt-get install tar'},
 	{name: 'mkfifo', fix: 'apt-get install coreutils'},
 	{name: 'ps', fix: 'apt-get install procps (the write-up uses ps axjf on the host)'},
+	{name: 'script', fix: 'apt-get install bsdutils (script gives the container\'s shell, the app\'s s key, a terminal of its own)'},
 	{name: 'ping', fix: 'apt-get install iputils-ping (the wire lesson pings across the veth pair)'},
 ];
 
