@@ -71,6 +71,12 @@ function build(loaded: Modules, width: number, color: boolean): Renderer {
 		}),
 		{
 			renderer: {
+				// A tight list item's text is a block token whose inline tokens (code, bold, links)
+				// marked-terminal 7 prints as raw source with marked >= 13 (its issues #304, #371):
+				// parse them. A leaf text token returns false, which falls back to marked-terminal.
+				text(this: {parser: {parseInline(tokens: Tokens.Generic[]): string}}, token: Tokens.Text | Tokens.Escape) {
+					return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+				},
 				// Plain `text (href)`: a terminal hyperlink escape would be miscounted by the layout.
 				link(this: {parser: {parseInline(tokens: Tokens.Generic[]): string}}, token: Tokens.Link) {
 					const text = this.parser.parseInline(token.tokens);

@@ -1,4 +1,5 @@
 import {stripVTControlCharacters} from 'node:util';
+import {join} from 'node:path';
 import test from 'ava';
 import {isMarkdownLoaded, loadMarkdown, renderMarkdown} from '../../../src/ui/view/markdown.ts';
 
@@ -32,4 +33,53 @@ test.serial('the same input gives the same output (one renderer per width)', asy
 	await loadMarkdown();
 	t.is(renderMarkdown(prose, {width: 50}), renderMarkdown(prose, {width: 50}));
 	t.not(renderMarkdown(prose, {width: 30, color: false}), renderMarkdown(prose, {width: 70, color: false}));
+});
+
+/** Every inline Markdown token (code, bold, emphasis, link) in a text, with whether it sits in a list item. */
+const inlineTokens = (marked: typeof import('marked'), text: string) => {
+	const found: Array<{raw: string; inList: boolean}> = [];
+	const walk = (tokens: unknown[], inList: boolean) => {
+		for (const token of tokens as Array<{type: string; raw: string; tokens?: unknown[]; items?: unknown[]}>) {
+			if (['codespan', 'strong', 'em', 'link'].includes(token.type)) {
+				found.push({raw: token.raw, inList});
+			}
+
+			walk(token.tokens ?? [], inList || token.type === 'list_item');
+			walk(token.items ?? [], inList || token.type === 'list');
+		}
+	};
+
+	walk(marked.lexer(text), false);
+	return found;
+};
+
+test.serial('every shipped lesson renders its inline Markdown, in lists at every depth too', async t => {
+	await loadMarkdown();
+	const marked = await import('marked');
+	const {loadCourse} = await import('../../../src/lesson/load.ts');
+	const {course, errors} = loadCourse(join(import.meta.dirname, '../../../lessons'));
+	t.deepEqual(errors, []);
+	let inLists = 0;
+	for (const lesson of course.lessons) {
+		for (const [where, prose] of [[lesson.id, lesson.intro], ...lesson.steps.map(step => [`${lesson.id}/${step.id}`, step.prose])] as Array<[string, string]>) {
+			for (const color of [false, true]) {
+				const shown = stripVTControlCharacters(renderMarkdown(prose, {width: 100, color}));
+				for (const token of inlineTokens(marked, prose)) {
+					inLists += token.inList ? 1 : 0;
+					t.false(shown.includes(token.raw), `${where} shows ${token.raw} as written (colour ${color ? 'on' : 'off'})`);
+				}
+			}
+		}
+	}
+
+	t.true(inLists > 20, `the lessons' lists hold inline Markdown to check (${inLists} tokens)`);
+});
+
+test.serial('inline Markdown renders inside nested and ordered list items', async t => {
+	await loadMarkdown();
+	const rendered = renderMarkdown('- `--pid` makes a **new** PID *namespace*, see [man](https://man7.org/)\n  - nested `deep` **bold**\n\n1. first `one`\n', {width: 80, color: false});
+	t.regex(rendered, /\* --pid makes a new PID namespace, see man \(https:\/\/man7\.org\/\)/);
+	t.regex(rendered, /\n {4}\* nested deep bold/);
+	t.regex(rendered, /1\. first one/);
+	t.false(/[`*]{1,2}\w/.test(rendered.replaceAll(/^\s*\* /gm, '')), 'no backtick or asterisk markup is left');
 });
