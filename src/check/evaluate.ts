@@ -49,8 +49,13 @@ export function validateCheck(spec: CheckSpec): string | undefined {
 	return kinds[spec.kind].validate(spec);
 }
 
-/** Evaluates one check (variables already filled) over this round's probes; never throws. */
+/** Evaluates one check (variables already filled) over this round's probes; never throws. An `advice` check's result says so. */
 export async function evaluateCheck(check: CheckSpec, probes: Probes): Promise<CheckResult> {
+	const result = await judgeCheck(check, probes);
+	return check.advice ? {...result, advice: true} : result;
+}
+
+async function judgeCheck(check: CheckSpec, probes: Probes): Promise<CheckResult> {
 	const problem = validateCheck(check);
 	if (problem !== undefined) {
 		return fail(check, `this check line is invalid: ${problem}`);

@@ -9,4 +9,6 @@ export type CheckResult = {
 	actual?: string;
 	/** The check line as written (variables filled), so a report can show which check this was. */
 	check: string;
+	/** An `advice` check: shown with the step, never its verdict. */
+	advice?: true;
 };

@@ -6,6 +6,7 @@ import {requireRoot} from './require-root.ts';
 /** Prints one step's verdict; a failure shows expected, actual and the hint. */
 export const printStep = (output: Output, lessonId: string, step: StepReport, hint?: string) => {
 	output.out(`${mark(output, step.status)} ${bold(output, `${lessonId}/${step.id}`)}  ${step.title}`);
+	printAdvice(output, step);
 	if (step.status === 'pass') {
 		return;
 	}
@@ -22,6 +23,15 @@ export const printStep = (output: Output, lessonId: string, step: StepReport, hi
 
 		if (hint) {
 			output.out(dim(output, `    hint: ${hint.replace(/\n/g, ' ')}`));
+		}
+	}
+};
+
+/** What rootcamp adds beyond the write-up and is not done yet: said, never counted as a failure. */
+const printAdvice = (output: Output, step: StepReport) => {
+	for (const check of step.checks) {
+		if (check.advice && check.status === 'fail') {
+			output.out(dim(output, `    rootcamp advises: ${check.message}`));
 		}
 	}
 };

@@ -83,8 +83,11 @@ export const parseCheckLine = (source: string, line: number): CheckSpec | {error
 
 	const args: string[] = [];
 	const options: Record<string, string> = {};
+	let advice = false;
 	for (const word of rest) {
-		if (word.key !== undefined) {
+		if (word.key === undefined && word.text === 'advice') {
+			advice = true;
+		} else if (word.key !== undefined) {
 			options[word.key] = word.text;
 		} else if (flagWords.has(word.text)) {
 			options[word.text] = 'true';
@@ -93,5 +96,5 @@ export const parseCheckLine = (source: string, line: number): CheckSpec | {error
 		}
 	}
 
-	return {kind, args, options, source: source.trim(), line};
+	return {kind, args, options, source: source.trim(), line, ...(advice ? {advice: true} : {})};
 };

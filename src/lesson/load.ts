@@ -62,7 +62,22 @@ export const loadCourse = (dir: string): {course: Course; errors: LessonError[]}
 		lessons.push(parsed.lesson);
 	}
 
+	errors.push(...unknownPrerequisites(lessons));
 	return {course: {dir, lessons}, errors};
+};
+
+/** Every `after:` names a step that comes earlier in the course: a later or unknown one could never be done first. */
+const unknownPrerequisites = (lessons: Lesson[]): LessonError[] => {
+	const order = new Map(lessons.flatMap(lesson => lesson.steps.map(step => `${lesson.id}/${step.id}`)).map((key, index) => [key, index]));
+	return lessons.flatMap(lesson => lesson.steps.flatMap(step => step.after.flatMap(ref => {
+		const key = `${ref.lesson}/${ref.step}`;
+		const at = order.get(key);
+		if (at === undefined) {
+			return [{file: lesson.file, line: ref.line, message: `"after: ${key}" names no step of this course`}];
+		}
+
+		return at < order.get(`${lesson.id}/${step.id}`)! ? [] : [{file: lesson.file, line: ref.line, message: `"after: ${key}" must name an earlier step`}];
+	})));
 };
 
 /** Finds a lesson and step by id; undefined when either is unknown. */

@@ -78,7 +78,7 @@ export const parseLesson = (text: string, file: string, order = 0): Parsed => {
 				error(lineNumber, `duplicate step id "${stepId}" (first at line ${steps.find(other => other.id === stepId)!.line})`);
 			}
 
-			step = {id: stepId, title: heading[1]!, prose: '', commands: [], checks: [], requires: [], hint: '', line: lineNumber, proseLines: [], hintLines: []};
+			step = {id: stepId, title: heading[1]!, prose: '', commands: [], checks: [], requires: [], after: [], hint: '', line: lineNumber, proseLines: [], hintLines: []};
 			steps.push(step);
 			continue;
 		}
@@ -127,8 +127,15 @@ export const parseLesson = (text: string, file: string, order = 0): Parsed => {
 			error(draft.line, `step "${draft.id}" has no command: add a \`\`\`sh host or \`\`\`sh container block`);
 		}
 
-		if (draft.checks.length === 0 && !draft.unobservable) {
-			error(draft.line, `step "${draft.id}" has no check: add a \`\`\`check block, or "unobservable: <why>" inside one`);
+		const decisive = draft.checks.filter(check => !check.advice);
+		if (decisive.length === 0 && !draft.unobservable) {
+			error(draft.line, draft.checks.length === 0
+				? `step "${draft.id}" has no check: add a \`\`\`check block, or "unobservable: <why>" inside one`
+				: `step "${draft.id}" has only advice: add a check of the step's own work, or "unobservable: <why>"`);
+		}
+
+		if (draft.unobservable && decisive.length > 0) {
+			error(decisive[0]!.line, `step "${draft.id}" is unobservable, so its checks can only be advice: end the line with \`advice\``);
 		}
 
 		if (!draft.hintLines.length) {
@@ -195,7 +202,20 @@ const parseCheckBlock = (step: StepDraft, body: string[], firstLine: number, err
 			return;
 		}
 
-		const directive = /^(unobservable|requires)\s*:\s*(.*)$/.exec(text);
+		const directive = /^(unobservable|requires|after)\s*:\s*(.*)$/.exec(text);
+		if (directive?.[1] === 'after') {
+			for (const ref of directive[2]!.split(/[\s,]+/).filter(Boolean)) {
+				const [lesson, stepId, extra] = ref.split('/');
+				if (lesson && stepId && extra === undefined) {
+					step.after.push({lesson, step: stepId, line});
+				} else {
+					error(line, `"after:" names steps as LESSON/STEP (got "${ref}")`);
+				}
+			}
+
+			return;
+		}
+
 		if (directive?.[1] === 'unobservable') {
 			if (!directive[2]) {
 				error(line, '"unobservable:" needs the reason nothing can observe the step');

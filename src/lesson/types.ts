@@ -49,6 +49,11 @@ export type CheckSpec = {
 	/** The line as written, for messages. */
 	source: string;
 	line: number;
+	/**
+	 * Written `advice`: what rootcamp adds beyond the write-up (remounting /proc, bringing a link
+	 * up again). Judged and shown with the step, it never decides the step's verdict.
+	 */
+	advice?: true;
 };
 
 export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail'] as const;
@@ -67,6 +72,11 @@ export type Step = {
 	/** Set when nothing outside the container's shell can observe the step: the honest reason. */
 	unobservable?: string;
 	requires: Requirement[];
+	/**
+	 * Earlier steps whose work this one builds on (`after: dev/tmpfs`): until they pass, this
+	 * step fails with "do X first" rather than passing on what the rootfs happened to hold.
+	 */
+	after: Array<{lesson: string; step: string; line: number}>;
 	hint: string;
 	line: number;
 };

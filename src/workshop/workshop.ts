@@ -172,8 +172,7 @@ export class WorkshopEngine implements Workshop {
 	}
 
 	async verifyStep(ref: StepRef, probes: Probes = this.probes()): Promise<StepReport> {
-		const {step} = this.#requireStep(ref);
-		const report = await this.#judgeStep(step, probes);
+		const report = await this.#judged(ref, probes);
 		if (report.status === 'pass') {
 			this.#store.markPassed(ref);
 		}
@@ -336,6 +335,26 @@ export class WorkshopEngine implements Workshop {
 		return found;
 	}
 
+	/** Each step judged once a round of probes: a later step's `after:` reuses the verdict. */
+	readonly #verdicts = new WeakMap<Probes, Map<string, Promise<StepReport>>>();
+
+	async #judged(ref: StepRef, probes: Probes): Promise<StepReport> {
+		let round = this.#verdicts.get(probes);
+		if (!round) {
+			round = new Map();
+			this.#verdicts.set(probes, round);
+		}
+
+		const key = stepKey(ref);
+		let verdict = round.get(key);
+		if (!verdict) {
+			verdict = this.#judgeStep(this.#requireStep(ref).step, probes);
+			round.set(key, verdict);
+		}
+
+		return verdict;
+	}
+
 	async #judgeStep(step: Step, probes: Probes): Promise<StepReport> {
 		const base = {id: step.id, title: step.title};
 		const notApplicable = await this.#notApplicable(step);
@@ -343,8 +362,20 @@ export class WorkshopEngine implements Workshop {
 			return {...base, status: 'skip', message: notApplicable, checks: []};
 		}
 
-		if (step.unobservable) {
-			return {...base, status: 'skip', message: `nothing outside the shell can observe this step: ${step.unobservable}`, checks: []};
+		// A step that builds on an earlier one is not judged on what the rootfs happened to hold.
+		for (const ref of step.after) {
+			// eslint-disable-next-line no-await-in-loop
+			const earlier = await this.#judged(ref, probes);
+			if (earlier.status === 'fail') {
+				return {
+					...base, status: 'fail', message: `do "${earlier.title}" (${stepKey(ref)}) first: ${earlier.message}`, expected: earlier.expected, actual: earlier.actual, checks: [],
+				};
+			}
+		}
+
+		const unobservable = step.unobservable && `nothing outside the shell can observe this step: ${step.unobservable}`;
+		if (unobservable && step.checks.length === 0) {
+			return {...base, status: 'skip', message: unobservable, checks: []};
 		}
 
 		startSlowReads(step.checks, probes);
@@ -356,17 +387,24 @@ export class WorkshopEngine implements Workshop {
 				return await evaluateCheck({...check, args, options, source: fillKnownVariables(check.source, variables)}, probes);
 			} catch (error) {
 				const message = error instanceof MissingVariableError ? error.reason : `could not check: ${(error as Error).message}`;
-				return {status: error instanceof MissingVariableError ? 'skip' : 'fail', message, check: check.source} satisfies CheckResult;
+				return {status: error instanceof MissingVariableError ? 'skip' : 'fail', message, check: check.source, ...(check.advice ? {advice: true} : {})} satisfies CheckResult;
 			}
 		}));
-		const failed = checks.find(check => check.status === 'fail');
-		const skipped = checks.find(check => check.status === 'skip');
+		if (unobservable) {
+			// Its checks are all advice (lint says so): shown with the step, which is still a skip.
+			return {...base, status: 'skip', message: unobservable, checks};
+		}
+
+		// Advice is what rootcamp adds beyond the write-up: it never fails the write-up's step.
+		const decisiveChecks = checks.filter(check => !check.advice);
+		const failed = decisiveChecks.find(check => check.status === 'fail');
+		const skipped = decisiveChecks.find(check => check.status === 'skip');
 		const decisive = failed ?? skipped;
 		if (decisive) {
 			return {...base, status: decisive.status, message: decisive.message, expected: decisive.expected, actual: decisive.actual, checks};
 		}
 
-		return {...base, status: 'pass', message: checks.length === 1 ? checks[0]!.message : `all ${checks.length} checks pass`, checks};
+		return {...base, status: 'pass', message: decisiveChecks.length === 1 ? decisiveChecks[0]!.message : `all ${decisiveChecks.length} checks pass`, checks};
 	}
 
 	/** Why a step does not apply to this rootfs (a busybox rootfs has no apt), or undefined. */

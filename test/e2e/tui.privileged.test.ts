@@ -100,7 +100,7 @@ test.serial('steps done by hand in a second terminal turn green in the app by th
 	await byHand('network-advanced', 'up', 'host');
 	await byHand('network-advanced', 'find-pid', 'host', 'skipped');
 	await byHand('network-advanced', 'move', 'host');
-	await byHand('network-advanced', 'inside', 'box');
+	await byHand('network-advanced', 'inside', 'box', 'skipped');
 
 	tmux.press('app', 'q');
 	tmux.type('box', 'exit');

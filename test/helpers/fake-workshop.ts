@@ -11,7 +11,7 @@ export const fixtureCourseDir = fileURLToPath(new URL('../fixtures/course/', imp
 const rootfs = '/srv/fixture-root';
 
 function step(partial: Pick<Step, 'id' | 'title' | 'prose' | 'hint' | 'commands' | 'checks'> & Partial<Step>): Step {
-	return {requires: [], line: 1, ...partial};
+	return {requires: [], after: [], line: 1, ...partial};
 }
 
 /** The fixture course (test/fixtures/course), built directly so UI tests never depend on the loader. */

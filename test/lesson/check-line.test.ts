@@ -29,3 +29,10 @@ test('an unclosed quote is an error', t => {
 test('an unknown kind is an error that lists the known ones', t => {
 	t.regex((parseCheckLine('nope /x', 1) as {error: string}).error, /unknown check kind "nope" \(known: tarball, file/);
 });
+
+test('`advice` marks a check as rootcamp\'s addition, not an option of its kind', t => {
+	const advice = parseCheckLine('mount container /proc type=proc advice', 3);
+	t.like(advice, {kind: 'mount', args: ['container', '/proc'], options: {type: 'proc'}, advice: true});
+	t.false('advice' in (parseCheckLine('mount container /proc type=proc', 3) as object), 'a plain check is not advice');
+	t.like(parseCheckLine('file /x match=advice', 3), {options: {match: 'advice'}}, 'a value spelled advice is just a value');
+});

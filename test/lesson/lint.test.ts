@@ -21,6 +21,14 @@ test('a step without a check', reports, '02-broken.md:38: step "nocheck" has no 
 test('a duplicate lesson id', reports, `03-other.md:2: duplicate lesson id "good" (also in ${join(fixture, '01-good.md')})`);
 test('a lesson id that does not match its file name', reports, '03-other.md:2: lesson id "good" does not match the file name "03-other.md" (expected id: other)');
 
+test('"after:" must name an earlier step', reports, '02-broken.md:53: "after: broken/later" must name an earlier step');
+test('"after:" must name a step of the course', reports, '02-broken.md:53: "after: nosuch/step" names no step of this course');
+test('"after:" names steps as LESSON/STEP', reports, '02-broken.md:53: "after:" names steps as LESSON/STEP (got "justaword")');
+test('"after:" an earlier step is fine', t => {
+	t.false(messages.some(message => message.includes('good/make') || message.includes('broken/builds')), messages.join('\n'));
+	const builds = course.lessons.find(lesson => lesson.id === 'broken')?.steps.find(step => step.id === 'builds');
+	t.deepEqual(builds?.after.map(ref => `${ref.lesson}/${ref.step}`), ['good/make', 'broken/later', 'nosuch/step']);
+});
 test('a good lesson loads with its parts in place', t => {
 	const good = course.lessons.find(lesson => lesson.id === 'good')!;
 	t.is(good.title, 'A good lesson');

@@ -44,3 +44,35 @@ test('an unknown side shell', parses, fence('sh host starts=box'), {error: /unkn
 test('blocks that run in the side shells', parses, `${fence('sh jail', 'pivot_root . oldroot')}\n\n${fence('sh rootless', 'id')}`, {commands: [{where: 'jail', text: 'pivot_root . oldroot'}, {where: 'rootless', text: 'id'}]});
 test('in-shell is for the container only', parses, fence('sh jail in-shell'), {error: /unknown word "in-shell"/});
 test('a block that says nothing of where', parses, fence('sh somewhere'), {error: /must say where it runs/});
+
+const oneStep = (checks: string) => parseLesson(`---
+id: demo
+title: Demo
+---
+
+## A step {#one}
+
+Why.
+
+\`\`\`sh host
+true
+\`\`\`
+
+\`\`\`check
+${checks}
+\`\`\`
+
+> **Hint:** Try again.
+`, 'demo.md');
+
+test('a step may carry advice beside its own checks', t => {
+	const {lesson: parsed, errors} = oneStep('container own=pid\nmount container /proc type=proc advice');
+	t.deepEqual(errors, []);
+	t.deepEqual(parsed?.steps[0]?.checks.map(check => check.advice ?? false), [false, true]);
+});
+
+test('advice alone does not judge a step: it needs a check of its own work, or to say it is unobservable', t => {
+	t.regex(oneStep('mount container /proc type=proc advice').errors.map(error => error.message).join('\n'), /has only advice/);
+	t.deepEqual(oneStep('unobservable: ip a only reads\nlink vethCont in=container up advice').errors, []);
+	t.regex(oneStep('unobservable: ip a only reads\nlink vethCont in=container up').errors.map(error => error.message).join('\n'), /unobservable, so its checks can only be advice/);
+});

@@ -37,7 +37,23 @@ const walkCourse = async (t: import('ava').ExecutionContext, route: Route) => {
 		area.remove();
 	});
 	const engine = await openWorkshop({rootfs: area.rootfs, route, paths: area.paths});
-	await walkSteps(t, engine, engine.course.lessons.filter(lesson => ['copy', 'enter', 'network-basic', 'network-advanced'].includes(lesson.id)), {changeNamed, route});
+	const passing = async () => (await engine.verify()).lessons.flatMap(lesson => lesson.steps.filter(step => step.status === 'pass').map(step => `${lesson.id}/${step.id}`));
+	await walkSteps(t, engine, engine.course.lessons.filter(lesson => ['copy', 'enter', 'network-basic', 'network-advanced'].includes(lesson.id)), {changeNamed, route, async afterStep(ref) {
+		// A fresh container on a freshly unpacked rootfs: every step of every lesson passes only by its own work.
+		if (ref.lesson === 'enter' && ref.step === 'chroot') {
+			t.deepEqual(await passing(), ['copy/export', 'copy/unpack', 'enter/chroot'], `on the ${route} route, with a fresh container, only the steps done pass`);
+			// The rootfs's own /dev/null (debootstrap makes one) is not the nodes step's work: it asks for the tmpfs first.
+			const nodes = await engine.verifyStep({lesson: 'dev', step: 'nodes'});
+			t.regex(nodes.message, /^do "Mount a fresh tmpfs on \/dev" \(dev\/tmpfs\) first: /);
+		}
+
+		// The second container, as netns's reference commands leave it (its own pid, mnt and net, /proc
+		// mounted again): what earlier steps wrote into the rootfs passes, and nothing of the next lessons.
+		if (ref.lesson === 'network-advanced' && ref.step === 'netns') {
+			const apt = route === 'busybox' ? [] : ['network-basic/apt-update', 'network-basic/apt-install'];
+			t.deepEqual(await passing(), ['copy/export', 'copy/unpack', 'enter/chroot', 'enter/proc', 'enter/tmp', 'network-basic/resolv', ...apt, 'network-advanced/netns'], `on the ${route} route, with the second fresh container`);
+		}
+	}});
 
 	// The write-up's four lessons only: the lessons beyond it are not done here, and fail until they are.
 	const verify = rootcamp(['verify', '--json', '--rootfs', area.rootfs], area.env);

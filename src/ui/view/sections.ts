@@ -12,6 +12,9 @@ export const statusMark: Record<Status, {mark: string; word: string; tone: Tone}
 	skip: {mark: '–', word: 'skip', tone: 'skip'},
 };
 
+/** Advice not followed yet: a reminder, not a failure of the step. */
+const adviceMark = {mark: '!', word: 'advice', tone: 'warn'} as const satisfies {mark: string; word: string; tone: Tone};
+
 /** Where a command runs, as its label says it: `host`, or `container (pid N)` (or a side shell). */
 export function whereLabel(command: Pick<FilledCommand, 'where'>, variables: Partial<Variables> | undefined): string {
 	if (command.where === 'host') {
@@ -82,20 +85,21 @@ export function checkLines(report: StepReport | undefined, width: number, option
 
 	const overall = statusMark[report.status];
 	const rows: Line[] = [line(toned('heading', 'Checks '), toned(overall.tone, `${overall.mark} ${overall.word}`))];
-	if (report.checks.length === 0) {
+	const decisive = report.checks.filter(check => !check.advice);
+	if (decisive.length === 0) {
 		rows.push(...wrapped('  ', report.message, width, 'muted'));
-		return rows;
 	}
 
 	for (const check of report.checks) {
-		const {mark, word, tone} = statusMark[check.status];
+		const {mark, word, tone} = check.advice && check.status === 'fail' ? adviceMark : statusMark[check.status];
 		// Words for screen readers and logs, marks where the eye scans a column.
 		const prefix = options.words ? `  ${word.toUpperCase()} ` : `  ${mark} `;
-		const text = check.status === 'pass' ? check.check : `${check.check} — ${check.message}`;
+		const label = check.advice ? `rootcamp advises: ${check.check}` : check.check;
+		const text = check.status === 'pass' ? label : `${label} — ${check.message}`;
 		const [first, ...rest] = wrapped(prefix, text, width);
 		rows.push([{text: prefix, tone}, ...first!.slice(1)]);
 		rows.push(...rest);
-		if (check.status === 'fail') {
+		if (check.status === 'fail' && !check.advice) {
 			if (check.expected !== undefined) {
 				rows.push(...wrapped('      expected: ', check.expected, width));
 			}

@@ -52,6 +52,24 @@ test('checks: pass with the check, fail with message, expected and actual', t =>
 	]);
 });
 
+test('advice is labelled as rootcamp\'s, marked as a reminder when not followed, and never shows expected and actual', t => {
+	const rows = checkLines({
+		id: 'netns', title: 'Own network', status: 'pass', message: 'ok', checks: [
+			{status: 'pass', check: 'container own=pid,mnt,net', message: 'ok'},
+			{status: 'fail', check: 'mount container /proc type=proc', message: 'not mounted', expected: 'proc', actual: 'nothing', advice: true},
+		],
+	}, 100).map(row => lineText(row));
+	t.deepEqual(rows, [
+		'Checks ✓ pass',
+		'  ✓ container own=pid,mnt,net',
+		'  ! rootcamp advises: mount container /proc type=proc — not mounted',
+	]);
+	const skipped = checkLines({id: 'inside', title: 'Inside', status: 'skip', message: 'nothing outside the shell can observe this step', checks: [
+		{status: 'pass', check: 'link vethCont in=container up', message: 'up', advice: true},
+	]}, 100, {words: true}).map(row => lineText(row));
+	t.deepEqual(skipped, ['Checks – skip', '  nothing outside the shell can observe this step', '  PASS rootcamp advises: link vethCont in=container up']);
+});
+
 test('a step without checks shows why', t => {
 	const rows = checkLines({id: 'path', title: 'PATH', status: 'skip', message: 'nothing outside the shell can observe this step', checks: []}, 80).map(row => lineText(row));
 	t.deepEqual(rows, ['Checks – skip', '  nothing outside the shell can observe this step']);
