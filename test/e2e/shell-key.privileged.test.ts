@@ -136,7 +136,7 @@ for (const launcher of ['direct', 'npm'] as const) {
 		tmux.press('app', 'q');
 		await tmux.waitFor('app', /Progress saved[\s\S]*bash-[\d.]+# ?$/m, 10_000);
 		t.notRegex(tmux.screen('app'), /Stopped/);
-		t.truthy(spawnSync('ps', ['-p', String(container!.pid)]).status === 0, 'the learner\'s container itself still runs: only its second shell ended');
+		t.is(spawnSync('ps', ['-p', String(container!.pid)]).status, 0, 'the learner\'s container itself still runs: only its second shell ended');
 		spawnSync(process.execPath, [cli, 'reset', '--purge', '--yes', '--rootfs', area.rootfs], {env: area.env});
 		t.is(residue().split('\n').filter(line => line.includes(area.dir)).join('\n'), '', 'nothing of this test is left on the host');
 	});
