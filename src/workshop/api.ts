@@ -95,7 +95,7 @@ export type Snapshot = {
 export type RunEvent =
 	| {type: 'start'; command: FilledCommand}
 	| {type: 'output'; chunk: string}
-	| {type: 'progress'; done: number; total?: number; unit: 'bytes' | 'packages' | 'files'};
+	| {type: 'progress'; done: number; total?: number; unit: 'bytes' | 'packages' | 'files'; item?: string};
 
 export type RunResult = {
 	exitCode: number;

@@ -10,7 +10,7 @@ export type Outline = Array<{id: string; title: string; steps: Array<{id: string
 export type Position = {lesson: number; step: number};
 
 /** Long work's progress as the last RunEvent told it. */
-export type RunProgress = {done: number; total?: number; unit: 'bytes' | 'packages' | 'files'};
+export type RunProgress = {done: number; total?: number; unit: 'bytes' | 'packages' | 'files'; item?: string};
 
 /** What "run it for me" is doing. */
 export type RunState =
@@ -364,7 +364,7 @@ export function reducer(state: AppState, action: Action): AppState {
 				}
 
 				case 'progress': {
-					return {...state, run: {...run, progress: {done: event.done, total: event.total, unit: event.unit}}};
+					return {...state, run: {...run, progress: {done: event.done, total: event.total, unit: event.unit, ...(event.item ? {item: event.item} : {})}}};
 				}
 			}
 

@@ -154,14 +154,16 @@ export function changeLines(changes: Change[] | undefined, width: number, limit 
 
 /** `45% 12.3 MB / 27.1 MB`, or `3 packages` when the total is unknown. */
 export function progressText(progress: RunProgress): string {
+	// The current item, cut so that the bar keeps its room (a tar path can be long).
+	const item = progress.item ? ` · ${progress.item.length > 48 ? `${progress.item.slice(0, 47)}…` : progress.item}` : '';
 	const amount = (value: number) => (progress.unit === 'bytes' ? formatBytes(value) : String(value));
 	if (progress.total === undefined || progress.total <= 0) {
-		return progress.unit === 'bytes' ? amount(progress.done) : `${progress.done} ${progress.unit}`;
+		return `${progress.unit === 'bytes' ? amount(progress.done) : `${progress.done} ${progress.unit}`}${item}`;
 	}
 
 	const percent = Math.min(100, Math.floor((progress.done / progress.total) * 100));
 	const unit = progress.unit === 'bytes' ? '' : ` ${progress.unit}`;
-	return `${String(percent).padStart(3)}% ${amount(progress.done)} / ${amount(progress.total)}${unit}`;
+	return `${String(percent).padStart(3)}% ${amount(progress.done)} / ${amount(progress.total)}${unit}${item}`;
 }
 
 /** A bar when the total is known, else a spinner; followed by the amounts. */

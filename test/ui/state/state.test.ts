@@ -201,3 +201,8 @@ test('a watch round that finds nothing new keeps the very same state, so nothing
 	// An explicit verify is always answered, even with the same verdict.
 	t.not(apply(watched, {type: 'report', key: 'alpha/one', report: report('fail'), explicit: true}), watched);
 });
+
+test('a progress event\'s current item is kept for the bar too', t => {
+	const state = apply(running(fresh()), {type: 'run-event', event: {type: 'progress', done: 12, total: 91, unit: 'packages', item: 'Unpacking bash'}});
+	t.deepEqual(state.run.phase === 'running' ? state.run.progress : undefined, {done: 12, total: 91, unit: 'packages', item: 'Unpacking bash'});
+});

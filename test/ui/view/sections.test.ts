@@ -93,6 +93,9 @@ test('progress reads in its unit', t => {
 	t.is(progressText({done: 3, total: 10, unit: 'packages'}), ' 30% 3 / 10 packages');
 	t.is(progressText({done: 1_500_000, total: 3_000_000, unit: 'bytes'}), ' 50% 1.5 MB / 3.0 MB');
 	t.is(progressText({done: 42, unit: 'files'}), '42 files');
+	t.is(progressText({done: 12, total: 91, unit: 'packages', item: 'Unpacking bash'}), ' 13% 12 / 91 packages · Unpacking bash', 'the current item follows the amounts');
+	t.is(progressText({done: 7, unit: 'packages', item: 'Retrieving apt'}), '7 packages · Retrieving apt');
+	t.is(progressText({done: 1, unit: 'files', item: `usr/${'x'.repeat(60)}`}).length, '1 files · '.length + 48, 'a long item is cut to keep room for the bar');
 });
 
 test('the footer wraps between keys, never inside one', t => {
