@@ -1,7 +1,10 @@
-import {readFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {outputProgress, type ProgressEvent} from '../../src/run/progress.ts';
+import {listTarball} from '../../src/host/rootfs/tarball.ts';
+import {outputProgress, verboseExtractionOf, type ProgressEvent} from '../../src/run/progress.ts';
 
 /** Feeds output through the progress reader in chunks that split lines, as a pipe does. */
 const eventsOf = (output: string, chunkSize = 1000): ProgressEvent[] => {
@@ -22,7 +25,7 @@ const eventsOf = (output: string, chunkSize = 1000): ProgressEvent[] => {
 };
 
 // Captured here: `debootstrap --variant=minbase --include=procps bookworm` (the copy/export step's), 91 packages.
-const debootstrapLog = readFileSync(join(import.meta.dirname, '../fixtures/run/debootstrap-minbase-bookworm.log'), 'utf8');
+const debootstrapLog = readFileSync(join(import.meta.dirname, '../fixtures/run/debootstrap-minbase-bookworm.txt'), 'utf8');
 
 test('debootstrap: the packages it validates are the total of each later phase, with the current package', t => {
 	const events = eventsOf(debootstrapLog);
@@ -53,4 +56,35 @@ test('tar -v: a count every 200 files, with the file it is at', t => {
 	const lines = Array.from({length: 401}, (_, index) => `usr/share/doc/file-${index}`);
 	const events = eventsOf(`${lines.join('\n')}\n`);
 	t.deepEqual(events.map(event => [event.done, event.unit, event.item]), [[200, 'files', 'usr/share/doc/file-199'], [400, 'files', 'usr/share/doc/file-399']]);
+});
+
+test('tar -xv of a real archive: the bar\'s total is the member count its listing gives', t => {
+	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-untar-'));
+	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	mkdirSync(join(dir, 'tree/usr/share/doc'), {recursive: true});
+	for (let index = 0; index < 450; index++) {
+		writeFileSync(join(dir, `tree/usr/share/doc/file-${index}`), `${index}\n`);
+	}
+
+	const archive = join(dir, 'rootfs.tar');
+	execFileSync('tar', ['-cf', archive, '-C', join(dir, 'tree'), 'usr']);
+	return listTarball(archive).then(listing => {
+		// 450 files and the three directories above them.
+		t.is(listing?.members, 453);
+		mkdirSync(join(dir, 'out'));
+		const script = `cd ${dir}/out\ntar -xvf ${archive}`;
+		t.is(verboseExtractionOf(script), archive);
+		const events: ProgressEvent[] = [];
+		const feed = outputProgress(() => undefined, event => events.push(event), {files: listing?.members});
+		feed(execFileSync('sh', ['-c', script], {encoding: 'utf8'}));
+		t.deepEqual(events.map(event => [event.done, event.total]), [[200, 453], [400, 453]]);
+	});
+});
+
+test('which scripts unpack an archive verbosely, by an absolute path', t => {
+	t.is(verboseExtractionOf('mkdir -v /ubunturoot\ncd /ubunturoot\ntar -xvf /root/ubuntu_root.tar'), '/root/ubuntu_root.tar');
+	t.is(verboseExtractionOf('tar xvf /root/a.tar'), '/root/a.tar');
+	t.is(verboseExtractionOf('tar -xf /root/a.tar'), undefined, 'quiet: no line per file to count');
+	t.is(verboseExtractionOf('tar -cvf /root/a.tar bin etc'), undefined, 'creating, not unpacking');
+	t.is(verboseExtractionOf('tar -xvf ubuntu_root.tar'), undefined, 'relative: where it points depends on the cd before it');
 });
