@@ -16,10 +16,10 @@ const debootstrapHeaders = new Set(['InRelease', 'Release', 'Packages', 'require
 /**
  * Wraps an output handler so that it also reports progress it can read from the output itself:
  * apt announces how many packages it will install and says "Setting up" for each, debootstrap
- * names each package in each phase, and tar -v prints one line per file. Where no total is
- * known the UI shows a spinner with the count.
+ * names each package in each phase, and tar -v prints one line per file (`files`: how many the
+ * archive holds, when the caller knows). Where no total is known the UI shows a spinner with the count.
  */
-export const outputProgress = (onOutput: (chunk: string) => void, onProgress: (event: ProgressEvent) => void) => {
+export const outputProgress = (onOutput: (chunk: string) => void, onProgress: (event: ProgressEvent) => void, {files: filesTotal}: {files?: number} = {}) => {
 	let partial = '';
 	let packagesTotal: number | undefined;
 	let packagesDone = 0;
@@ -63,9 +63,18 @@ export const outputProgress = (onOutput: (chunk: string) => void, onProgress: (e
 				// tar -v prints thousands of lines a second: a report every 200 files is plenty for a bar.
 				if (files - lastReport >= 200) {
 					lastReport = files;
-					onProgress({type: 'progress', done: files, unit: 'files', item: line});
+					onProgress({type: 'progress', done: files, ...(filesTotal ? {total: Math.max(filesTotal, files)} : {}), unit: 'files', item: line});
 				}
 			}
 		}
 	};
+};
+
+/**
+ * The archive a script unpacks verbosely (`tar -xvf PATH`, `tar xvf PATH`), when it names one by
+ * an absolute path: its member count is then the total of the bar.
+ */
+export const verboseExtractionOf = (script: string): string | undefined => {
+	const match = /^\s*tar\s+-?([A-Za-z]*)f\s+(\/\S+)/m.exec(script);
+	return match && match[1]!.includes('x') && match[1]!.includes('v') ? match[2] : undefined;
 };

@@ -1,9 +1,10 @@
 import {rmSync, statSync} from 'node:fs';
+import {childrenOf} from '../host/proc/processes.ts';
 import type {Step} from '../lesson/types.ts';
 import {fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import {runInContainer} from '../run/container.ts';
 import {runOnHost} from '../run/host.ts';
-import {outputProgress} from '../run/progress.ts';
+import {outputProgress, verboseExtractionOf} from '../run/progress.ts';
 import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
 import {launchContainer, typeIntoShell, waitForShell} from '../run/start-container.ts';
 import type {RunEvent} from './api.ts';
@@ -44,7 +45,7 @@ export const runStepCommands = async (engine: WorkshopEngine, step: Step, option
 
 		interfaceNamesIn(script);
 		options.onEvent?.({type: 'start', command: {where: block.where, text: script, startsContainer: block.startsContainer, inShell: block.inShell, ...(block.starts ? {starts: block.starts} : {})}});
-		const onOutput = outputProgress(chunk => options.onEvent?.({type: 'output', chunk}), event => options.onEvent?.(event));
+		const onOutput = outputProgress(chunk => options.onEvent?.({type: 'output', chunk}), event => options.onEvent?.(event), {files: await membersOf(probes, verboseExtractionOf(script))});
 		if (block.startsContainer) {
 			await startContainer(engine, script);
 			continue;
@@ -99,6 +100,19 @@ const startContainer = async (engine: WorkshopEngine, commandLine: string) => {
 	return {shell, launchedAt};
 };
 
+/** How many members the archive holds (the memo usually knows); nothing when it is no readable tarball. */
+const membersOf = async (probes: Probes, archive: string | undefined) => {
+	if (!archive) {
+		return undefined;
+	}
+
+	try {
+		return (await probes.tarball(archive))?.members;
+	} catch {
+		return undefined;
+	}
+};
+
 /**
  * Types an `in-shell` block into the container's own shell, which only works for a shell rootcamp
  * started (it owns that shell's input); for the learner's own shell, the learner types it. Waits
@@ -112,12 +126,15 @@ const typeIntoContainerShell = async (engine: WorkshopEngine, step: Step, script
 	}
 
 	const ref = engine.refOf(step);
+	// The block has ended once the shell has no child left: a fork bomb that is refused keeps
+	// sleeping for seconds after its last `can't fork`, and the next step must not count its forks.
+	const ended = () => childrenOf(container.pid).length === 0;
 	const settle = step.unobservable || step.checks.length === 0
 		? (() => {
 			const until = Date.now() + 300;
-			return async () => Date.now() > until;
+			return async () => Date.now() > until && ended();
 		})()
-		: settleWhenQuiet(async () => (await engine.verifyStep(ref)).status === 'pass', started.log);
+		: settleWhenQuiet(async () => (await engine.verifyStep(ref)).status === 'pass', started.log, ended);
 	const printed = await typeIntoShell({stdin: started.stdin, log: started.log}, script, settle);
 	if (printed) {
 		options.onEvent?.({type: 'output', chunk: printed});
@@ -148,11 +165,11 @@ export const stopStartedContainers = async (engine: WorkshopEngine) => {
 };
 
 /**
- * Settled once the step's checks pass and the shell has printed nothing for a moment (at most
- * 3 s after they pass): the check sees a fork refused at once, while the shell prints its last
- * `can't fork` or `Killed` a little later, and the learner should read those too.
+ * Settled once the block has ended, the step's checks pass and the shell has printed nothing for
+ * a moment (at most 3 s after they pass): the check sees a fork refused at once, while the shell
+ * prints its last `can't fork` or `Killed` a little later, and the learner should read those too.
  */
-const settleWhenQuiet = (passes: () => Promise<boolean>, log: string) => {
+const settleWhenQuiet = (passes: () => Promise<boolean>, log: string, ended: () => boolean) => {
 	let passedAt: number | undefined;
 	let size = -1;
 	let quietSince = Date.now();
@@ -165,7 +182,7 @@ const settleWhenQuiet = (passes: () => Promise<boolean>, log: string) => {
 		}
 
 		passedAt ??= (await passes()) ? now : undefined;
-		return passedAt !== undefined && (now - quietSince >= 300 || now - passedAt >= 3000);
+		return passedAt !== undefined && ended() && (now - quietSince >= 300 || now - passedAt >= 3000);
 	};
 };
 

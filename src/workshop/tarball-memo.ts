@@ -1,6 +1,6 @@
 import {readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
-import type {ListingMemo} from '../host/rootfs/tarball.ts';
+import type {ListingMemo, TarballContents} from '../host/rootfs/tarball.ts';
 import {writeJsonAtomic} from './atomic-file.ts';
 
 /**
@@ -13,11 +13,12 @@ const fileName = 'tarball-listings.json';
 /** Enough for the tarballs one learner has: the course's, and one made by hand elsewhere. */
 const kept = 4;
 
-type Remembered = {path: string; identity: string; entries: string[]};
+type Remembered = TarballContents & {path: string; identity: string};
 
+/** A memo written before listings counted their members has none: it is read again, once. */
 const isRemembered = (entry: unknown): entry is Remembered => {
 	const candidate = entry as Partial<Remembered> | null;
-	return typeof candidate?.path === 'string' && typeof candidate.identity === 'string' && Array.isArray(candidate.entries);
+	return typeof candidate?.path === 'string' && typeof candidate.identity === 'string' && Array.isArray(candidate.entries) && Number.isInteger(candidate.members);
 };
 
 export function tarballMemo(cacheDir: string): ListingMemo {
@@ -33,10 +34,13 @@ export function tarballMemo(cacheDir: string): ListingMemo {
 	};
 
 	return {
-		recall: (tarball, identity) => read().find(entry => entry.path === tarball && entry.identity === identity)?.entries,
-		remember(tarball, identity, entries) {
+		recall(tarball, identity) {
+			const found = read().find(entry => entry.path === tarball && entry.identity === identity);
+			return found && {entries: found.entries, members: found.members};
+		},
+		remember(tarball, identity, {entries, members}) {
 			try {
-				writeJsonAtomic(path, [{path: tarball, identity, entries}, ...read().filter(entry => entry.path !== tarball)].slice(0, kept));
+				writeJsonAtomic(path, [{path: tarball, identity, entries, members}, ...read().filter(entry => entry.path !== tarball)].slice(0, kept));
 			} catch {}
 		},
 	};

@@ -99,6 +99,13 @@ const walkIsolation = async (t: ExecutionContext, route: Route) => {
 	await walkSteps(t, engine, engine.course.lessons.filter(lesson => beyond.includes(lesson.id)), {changeNamed, everyStepNamed: true, route, async afterStep(ref) {
 		const probes = engine.probes();
 		t.is((await probes.container())?.pid, container?.pid, `${stepKey(ref)}: the container is still the write-up's shell`);
+		if (stepKey(ref) === 'limits/pids') {
+			// "Run it" returns once the bomb has ended, so the memory step counts none of its forks.
+			const hierarchy = readCgroupHierarchy();
+			const pids = hierarchy.version === 'none' ? undefined : readFileSync(`${groupDirs(hierarchy, 'rootcamp').pids}/pids.current`, 'utf8').trim();
+			t.is(pids, '1', 'limits/pids: only the container\'s shell is left in the group');
+		}
+
 		started.push(...[await probes.jail(), await probes.rootless()].flatMap(shell => (shell ? [shell.pid] : [])));
 	}});
 

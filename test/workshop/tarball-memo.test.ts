@@ -1,4 +1,4 @@
-import {appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
+import {appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -22,19 +22,31 @@ const setUp = (t: {teardown: (fn: () => void) => void}, name = 'rootfs-dot.tar')
 test('a settled tarball is remembered, and its listing reused while the file is the same', async t => {
 	const {tarball, cache} = setUp(t);
 	const memo = tarballMemo(cache);
-	t.deepEqual((await listTarball(tarball, memo))?.entries, ['bin', 'etc', 'usr', 'var']);
-	const saved = JSON.parse(readFileSync(memoFile(cache), 'utf8')) as Array<{path: string; identity: string; entries: string[]}>;
-	t.deepEqual(saved.map(entry => [entry.path, entry.entries]), [[tarball, ['bin', 'etc', 'usr', 'var']]]);
+	const listing = await listTarball(tarball, memo);
+	t.deepEqual(listing?.entries, ['bin', 'etc', 'usr', 'var']);
+	// `tar -tf` prints 8 lines for it: ./ and seven members.
+	t.is(listing?.members, 8);
+	const saved = JSON.parse(readFileSync(memoFile(cache), 'utf8')) as Array<{path: string; identity: string; entries: string[]; members: number}>;
+	t.deepEqual(saved.map(entry => [entry.path, entry.entries, entry.members]), [[tarball, ['bin', 'etc', 'usr', 'var'], 8]]);
 
 	// A listing planted under the file's identity is what comes back: the file is not read again.
-	memo.remember(tarball, fileIdentity(statSync(tarball, {bigint: true})), ['planted']);
-	t.deepEqual((await listTarball(tarball, memo))?.entries, ['planted']);
+	memo.remember(tarball, fileIdentity(statSync(tarball, {bigint: true})), {entries: ['planted'], members: 1});
+	t.like(await listTarball(tarball, memo), {entries: ['planted'], members: 1});
+});
+
+test('a memo written before listings counted members is read again, and written with the count', async t => {
+	const {tarball, cache} = setUp(t);
+	const identity = fileIdentity(statSync(tarball, {bigint: true}));
+	mkdirSync(cache, {recursive: true});
+	writeFileSync(memoFile(cache), JSON.stringify([{path: tarball, identity, entries: ['planted']}]));
+	t.like(await listTarball(tarball, tarballMemo(cache)), {entries: ['bin', 'etc', 'usr', 'var'], members: 8});
+	t.like((JSON.parse(readFileSync(memoFile(cache), 'utf8')) as unknown[])[0], {members: 8});
 });
 
 test('a tarball written since is read again', async t => {
 	const {tarball, cache} = setUp(t);
 	const memo = tarballMemo(cache);
-	memo.remember(tarball, fileIdentity(statSync(tarball, {bigint: true})), ['planted']);
+	memo.remember(tarball, fileIdentity(statSync(tarball, {bigint: true})), {entries: ['planted'], members: 1});
 	// Replaced in place by another archive, as `tar -cvf` over an old file does.
 	writeFileSync(tarball, readFileSync(fixture('rootfs-with-proc.tar')));
 	t.deepEqual((await listTarball(tarball, memo))?.entries, ['bin', 'etc', 'proc', 'tmp', 'usr', 'var']);

@@ -144,3 +144,24 @@ export async function readInnermostPid(pid: number, {proc = '/proc'}: {proc?: st
 		return undefined;
 	}
 }
+
+/**
+ * The PIDs of a process's children, from `/proc/PID/task/TID/children` of each of its threads
+ * (a child belongs to the thread that forked it). Empty when the process is gone.
+ */
+export function childrenOf(pid: number, {proc = '/proc'}: {proc?: string} = {}): number[] {
+	let threads: string[];
+	try {
+		threads = readdirSync(`${proc}/${pid}/task`);
+	} catch {
+		return [];
+	}
+
+	return threads.flatMap(thread => {
+		try {
+			return readFileSync(`${proc}/${pid}/task/${thread}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+		} catch {
+			return [];
+		}
+	});
+}

@@ -3,13 +3,19 @@ import {statSync, type BigIntStats} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {readTarMembers} from './tar-headers.ts';
 
-/** The top-level entries of a tar file and its size on disk. */
-export type TarballListing = {entries: string[]; size: number};
+/**
+ * The top-level entries of a tar file, how many members it holds (what `tar -xv` will print one
+ * line for, which gives an unpacking bar its total) and its size on disk.
+ */
+export type TarballListing = {entries: string[]; members: number; size: number};
+
+/** What a listing remembers of a tarball's contents. */
+export type TarballContents = Omit<TarballListing, 'size'>;
 
 /** Listings kept between runs (the workshop keeps them in its cache folder), keyed by path and identity. */
 export type ListingMemo = {
-	recall(path: string, identity: string): string[] | undefined;
-	remember(path: string, identity: string, entries: string[]): void;
+	recall(path: string, identity: string): TarballContents | undefined;
+	remember(path: string, identity: string, contents: TarballContents): void;
 };
 
 /**
@@ -56,32 +62,35 @@ export async function listTarball(path: string, memo?: ListingMemo): Promise<Tar
 	const identity = fileIdentity(stats);
 	const remembered = memo?.recall(path, identity);
 	if (remembered) {
-		return {entries: remembered, size};
+		return {...remembered, size};
 	}
 
-	const entries = await topLevelEntries(path);
+	const contents = await readContents(path);
 	if (settled(stats)) {
-		memo?.remember(path, identity, entries);
+		memo?.remember(path, identity, contents);
 	}
 
-	return {entries, size};
+	return {...contents, size};
 }
 
-async function topLevelEntries(path: string): Promise<string[]> {
+async function readContents(path: string): Promise<TarballContents> {
 	const entries = new Set<string>();
+	let members = 0;
 	const plain = readTarMembers(path, member => {
+		members++;
 		const entry = topLevelEntry(member);
 		if (entry !== '') {
 			entries.add(entry);
 		}
 	});
-	return plain ? [...entries].sort() : listWithTar(path);
+	return plain ? {entries: [...entries].sort(), members} : listWithTar(path);
 }
 
 /** `tar -tf`, for what is not a plain tar (a compressed tarball). */
-async function listWithTar(path: string): Promise<string[]> {
+async function listWithTar(path: string): Promise<TarballContents> {
 	const child = spawn('tar', ['-tf', path], {stdio: ['ignore', 'pipe', 'pipe']});
 	const entries = new Set<string>();
+	let members = 0;
 	let stderr = '';
 	child.stderr.setEncoding('utf8');
 	child.stderr.on('data', (chunk: string) => {
@@ -95,6 +104,7 @@ async function listWithTar(path: string): Promise<string[]> {
 		child.on('close', resolve);
 	});
 	for await (const line of createInterface({input: child.stdout, crlfDelay: Infinity})) {
+		members++;
 		const entry = topLevelEntry(line);
 		if (entry !== '') {
 			entries.add(entry);
@@ -116,5 +126,5 @@ async function listWithTar(path: string): Promise<string[]> {
 		throw new Error(`${path} is not a readable tar file: ${stderr.trim().split('\n')[0] ?? `tar exited with ${code}`}`);
 	}
 
-	return [...entries].sort();
+	return {entries: [...entries].sort(), members};
 }

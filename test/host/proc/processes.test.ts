@@ -1,5 +1,6 @@
 import test from 'ava';
-import {listProcesses, listProcessesRootedAt, parseStat, readCommandLine, readInnermostPid, stripDeleted} from '../../../src/host/proc/processes.ts';
+import {childrenOf, listProcesses, listProcessesRootedAt, parseStat, readCommandLine, readInnermostPid, stripDeleted} from '../../../src/host/proc/processes.ts';
+import {spawn} from 'node:child_process';
 import {procFixture} from '../../helpers/proc-fixture.ts';
 
 
@@ -72,4 +73,20 @@ test('lists the real /proc quickly, including this process', async t => {
 	t.log(`${processes.length} processes in ${elapsed.toFixed(1)} ms`);
 	// Generous: the point is to catch an accidental O(n) of process spawns, not to benchmark.
 	t.true(elapsed < 250);
+});
+
+test('childrenOf names a live child of a real process until it ends, and nothing for a process that is gone', async t => {
+	const parent = spawn('sh', ['-c', 'sleep 30 & wait'], {stdio: 'ignore'});
+	t.teardown(() => parent.kill('SIGKILL'));
+	const deadline = Date.now() + 5000;
+	while (childrenOf(parent.pid!).length === 0 && Date.now() < deadline) {
+		await new Promise(resolve => setTimeout(resolve, 20));
+	}
+
+	const [child] = childrenOf(parent.pid!);
+	t.truthy(child, 'the sleep is a child of the sh');
+	process.kill(child!, 'SIGKILL');
+	await new Promise(resolve => parent.once('exit', resolve));
+	t.deepEqual(childrenOf(parent.pid!), []);
+	t.deepEqual(childrenOf(99_999_999), []);
 });

@@ -1,3 +1,7 @@
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {gzipSync} from 'node:zlib';
 import test from 'ava';
 import {listTarball, topLevelEntry} from '../../../src/host/rootfs/tarball.ts';
 
@@ -18,7 +22,15 @@ test(entry, './', '');
 test(entry, '.', '');
 
 test('a ./-prefixed tarball lists its top level', async t => {
-	t.deepEqual(await listTarball(tarball('rootfs-dot.tar')), {entries: ['bin', 'etc', 'usr', 'var'], size: 10_240});
+	t.deepEqual(await listTarball(tarball('rootfs-dot.tar')), {entries: ['bin', 'etc', 'usr', 'var'], members: 8, size: 10_240});
+});
+
+test('a compressed tarball is listed by tar, with as many members as `tar -tf` prints', async t => {
+	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-tgz-'));
+	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	const compressed = join(dir, 'rootfs.tar.gz');
+	writeFileSync(compressed, gzipSync(readFileSync(tarball('rootfs-with-proc.tar'))));
+	t.like(await listTarball(compressed), {entries: ['bin', 'etc', 'proc', 'tmp', 'usr', 'var'], members: 10});
 });
 
 test('a tarball with proc and tmp', async t => {
