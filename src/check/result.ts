@@ -1,11 +1,12 @@
 import type {CheckSpec} from '../lesson/types.ts';
 import type {CheckResult} from './types.ts';
+import {namedSteps} from '../lesson/named-steps.ts';
 
 /** What a result says besides its status and message. */
 export type Details = {expected?: string; actual?: string};
 
 /** The message every container check gives when there is none to look into. */
-export const noContainerMessage = 'no container is running: start it with the enter/chroot step';
+export const noContainerMessage = `no container is running: start it with the ${namedSteps.container} step`;
 
 /** A passing result for `check`. */
 export function pass(check: CheckSpec, message: string, details: Details = {}): CheckResult {

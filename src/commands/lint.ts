@@ -1,4 +1,5 @@
-import {formatLessonError, lintCourse} from '../lesson/lint.ts';
+import {formatLessonError} from '../lesson/load.ts';
+import {lintCourse} from '../workshop/lint.ts';
 import type {Output} from './output.ts';
 
 /** `rootcamp lint [DIR]`: every problem as `file:line: message`; exit 2 when there is any. */

@@ -1,5 +1,4 @@
 import type {Where} from '../lesson/types.ts';
-import type {FileFact} from '../workshop/api.ts';
 import {countAptLists} from './rootfs/apt-lists.ts';
 import {runCheckCommand, type CommandOutcome} from './tools/command.ts';
 import {findContainer} from './proc/container.ts';
@@ -17,7 +16,7 @@ import {resolveInRoot, type Resolution} from './rootfs/resolve-in-root.ts';
 import {upstreamResolver} from './net/resolver.ts';
 import type {IpRoute} from './net/routes.ts';
 import {listTarball, type ListingMemo, type TarballListing} from './rootfs/tarball.ts';
-import type {ContainerInfo, Link, Mount} from './types.ts';
+import type {ContainerInfo, FileFact, Link, Mount} from './types.ts';
 
 /** Every fact the checks and snapshots read, each read at most once per evaluation round. */
 export type Probes = IsolationProbes & {

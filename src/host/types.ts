@@ -50,3 +50,17 @@ export type Link = {
 	operstate: string;
 	addresses: string[];
 };
+
+/** What rootcamp knows about one path a lesson watches. */
+export type FileFact = {
+	type: 'file' | 'dir' | 'symlink' | 'other';
+	mode: string;
+	size: number;
+	target?: string;
+	/** The text of a regular file of at most 1 KiB, so "what changed" can quote it. */
+	preview?: string;
+	/** What an `other` is: a device node, a FIFO or a socket. */
+	special?: 'char' | 'block' | 'fifo' | 'socket';
+	/** A device node's numbers, `MAJOR:MINOR` (`1:3` is /dev/null). */
+	rdev?: string;
+};

@@ -86,3 +86,6 @@ export const findStep = (course: Course, lessonId: string, stepId: string) => {
 	const step = lesson?.steps.find(candidate => candidate.id === stepId);
 	return lesson && step ? {lesson, step} : undefined;
 };
+
+/** `file:line: message`, the form editors jump to. */
+export const formatLessonError = (error: LessonError): string => `${error.file}:${error.line}: ${error.message}`;

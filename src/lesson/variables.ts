@@ -1,4 +1,3 @@
-import {wireCandidates} from '../host/net/subnet.ts';
 import {variableNames, type VariableName, type Variables} from './types.ts';
 
 const pattern = /\{\{\s*([a-zA-Z_][\w-]*)\s*\}\}/g;
@@ -11,10 +10,13 @@ export const isVariableName = (name: string): name is VariableName =>
 export const findVariables = (text: string): Array<{name: string; column: number}> =>
 	[...text.matchAll(pattern)].map(match => ({name: match[1]!, column: (match.index ?? 0) + 1}));
 
-/** A variable a text needs but the workshop cannot fill yet (no container, so no `{{pid}}`). */
+/**
+ * A variable a text needs but the workshop cannot fill yet (no container, so no `{{pid}}`). Why it
+ * has no value is the host's story, told by the workshop (`whyMissing` in workshop/variables.ts).
+ */
 export class MissingVariableError extends Error {
-	constructor(readonly variable: VariableName, readonly reason: string) {
-		super(reason);
+	constructor(readonly variable: VariableName) {
+		super(`the variable {{${variable}}} has no value on this host`);
 		this.name = 'MissingVariableError';
 	}
 }
@@ -28,7 +30,7 @@ export const fillVariables = (text: string, variables: Partial<Variables>): stri
 
 		const value = variables[name];
 		if (value === undefined) {
-			throw new MissingVariableError(name, missingReason(name));
+			throw new MissingVariableError(name);
 		}
 
 		return value;
@@ -37,17 +39,3 @@ export const fillVariables = (text: string, variables: Partial<Variables>): stri
 /** Fills what it can and leaves unset variables as `{{name}}`: for display before a container exists. */
 export const fillKnownVariables = (text: string, variables: Partial<Variables>): string =>
 	text.replace(pattern, (whole, name: string) => (isVariableName(name) ? variables[name] ?? whole : whole));
-
-const wireNames: readonly string[] = ['subnet', 'prefix', 'host-address', 'container-address'];
-
-const missingReason = (name: VariableName): string => {
-	if (name === 'pid') {
-		return 'no container is running, so there is no {{pid}} yet: start it first (enter/chroot, or network-advanced/netns)';
-	}
-
-	if (wireNames.includes(name)) {
-		return `there is no {{${name}}}: rootcamp could not read the host's routes with ip, or every /30 it may use for the veth pair (${wireCandidates.join(', ')}) overlaps a route or address of this host`;
-	}
-
-	return `the variable {{${name}}} has no value on this host`;
-};

@@ -1,6 +1,6 @@
 import type {CheckResult, Status} from '../check/types.ts';
 import type {BlockTarget, Course, Route, SideShell, Variables} from '../lesson/types.ts';
-import type {ContainerInfo, Link, Mount, NamespaceKind} from '../host/types.ts';
+import type {ContainerInfo, FileFact, Link, Mount, NamespaceKind} from '../host/types.ts';
 import type {CgroupGroup} from '../host/cgroup/cgroup.ts';
 import type {JailInfo} from '../host/proc/jail.ts';
 import type {RootlessInfo} from '../host/proc/rootless.ts';
@@ -46,19 +46,7 @@ export type FilledCommand = {
 /** One line of "what changed": `+` appeared, `-` went away, `~` changed. */
 export type Change = {sign: '+' | '-' | '~'; text: string};
 
-/** What the workshop knows about one path a lesson watches. */
-export type FileFact = {
-	type: 'file' | 'dir' | 'symlink' | 'other';
-	mode: string;
-	size: number;
-	target?: string;
-	/** The text of a regular file of at most 1 KiB, so "what changed" can quote it. */
-	preview?: string;
-	/** What an `other` is: a device node, a FIFO or a socket. */
-	special?: 'char' | 'block' | 'fifo' | 'socket';
-	/** A device node's numbers, `MAJOR:MINOR` (`1:3` is /dev/null). */
-	rdev?: string;
-};
+export type {FileFact} from '../host/types.ts';
 
 /** Everything "what changed" compares, read from the real host before and after a step. */
 export type Snapshot = {

@@ -10,14 +10,15 @@ import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
 import {UsageError} from '../errors.ts';
 import {startedShellFacts, type JournalEntry} from './journal.ts';
 import type {WorkshopEngine} from './workshop.ts';
+import {namedSteps} from '../lesson/named-steps.ts';
 
 /** The namespace that makes each side shell what it is. */
 const definingNamespace: Record<SideShell, 'mnt' | 'user'> = {jail: 'mnt', rootless: 'user'};
 
 /** How a learner gets each side shell back when rootcamp cannot find it. */
 const howToStart: Record<SideShell, string> = {
-	jail: 'start it first (rootcamp solve pivot-root/private)',
-	rootless: 'start it first (rootcamp solve rootless/userns)',
+	jail: `start it first (rootcamp solve ${namedSteps.jail})`,
+	rootless: `start it first (rootcamp solve ${namedSteps.rootless})`,
 };
 
 type ShellEntry = Extract<JournalEntry, {kind: 'shell'}>;
@@ -79,7 +80,7 @@ const unsafeTarget = async (engine: WorkshopEngine, name: SideShell, pid: number
 		const shell = await engine.probes().rootless();
 		const outside = shell?.pid === pid ? outsideId(shell.uidMap, 0) : undefined;
 		if (outside === undefined) {
-			return 'its user namespace has no uid map for root yet (write it first: the rootless/map step)';
+			return `its user namespace has no uid map for root yet (write it first: the ${namedSteps.rootlessMap} step)`;
 		}
 
 		if (outside === 0 || shell!.uid === 0) {

@@ -12,8 +12,10 @@ import type {Probes} from '../host/probes.ts';
 import {UsageError} from '../errors.ts';
 import {interfaceNamesIn} from '../lesson/interface-names.ts';
 import {startedShellFacts} from './journal.ts';
+import {whyMissing} from './variables.ts';
 import type {WorkshopEngine} from './workshop.ts';
 import {runInSideShell, startSideShell} from './side-shells.ts';
+import {namedSteps} from '../lesson/named-steps.ts';
 
 type Options = {onEvent?: (event: RunEvent) => void; signal?: AbortSignal};
 
@@ -37,7 +39,7 @@ export const runStepCommands = async (engine: WorkshopEngine, step: Step, option
 			script = fillVariables(block.text, variables);
 		} catch (error) {
 			if (error instanceof MissingVariableError) {
-				throw new UsageError(error.reason);
+				throw new UsageError(whyMissing(error.variable));
 			}
 
 			throw error;
@@ -69,7 +71,7 @@ export const runStepCommands = async (engine: WorkshopEngine, step: Step, option
 		} else {
 			const container = await probes.container();
 			if (!container) {
-				throw new UsageError('no container is running: start it first (rootcamp solve enter/chroot)');
+				throw new UsageError(`no container is running: start it first (rootcamp solve ${namedSteps.container})`);
 			}
 
 			result = await runInContainer(container.pid, script, {onOutput, signal: options.signal});

@@ -2,9 +2,10 @@ import {join} from 'node:path';
 import {hostAptSource} from '../host/rootfs/apt-sources.ts';
 import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import type {Probes} from '../host/probes.ts';
-import {chooseWireSubnet, takenPrefixes} from '../host/net/subnet.ts';
-import type {Route, Variables} from '../lesson/types.ts';
+import {chooseWireSubnet, takenPrefixes, wireCandidates} from '../host/net/subnet.ts';
+import type {Route, VariableName, Variables} from '../lesson/types.ts';
 import type {Paths} from './paths.ts';
+import {namedSteps} from '../lesson/named-steps.ts';
 
 /** The tarball's file name, as in the write-up. */
 export const tarballName = 'ubuntu_root.tar';
@@ -50,4 +51,19 @@ export const wireVariables = async (probes: Probes, pairLinks: string[]): Promis
 const cgroupfs = (proc?: string): string | undefined => {
 	const hierarchy = readCgroupHierarchy(proc === undefined ? {} : {proc});
 	return hierarchy.version === 'none' ? undefined : hierarchy.base;
+};
+
+const wireNames: readonly string[] = ['subnet', 'prefix', 'host-address', 'container-address'];
+
+/** Why a variable a command or check needs has no value on this host, and what to do about it. */
+export const whyMissing = (name: VariableName): string => {
+	if (name === 'pid') {
+		return `no container is running, so there is no {{pid}} yet: start it first (${namedSteps.container}, or ${namedSteps.containerWithNetwork})`;
+	}
+
+	if (wireNames.includes(name)) {
+		return `there is no {{${name}}}: rootcamp could not read the host's routes with ip, or every /30 it may use for the veth pair (${wireCandidates.join(', ')}) overlaps a route or address of this host`;
+	}
+
+	return `the variable {{${name}}} has no value on this host`;
 };

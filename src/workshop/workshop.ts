@@ -4,14 +4,13 @@ import {evaluateCheck, startSlowReads} from '../check/evaluate.ts';
 import type {CheckResult} from '../check/types.ts';
 import {createProbes, type Probes} from '../host/probes.ts';
 import type {ListingMemo} from '../host/rootfs/tarball.ts';
-import {defaultLessonsDir, findStep, loadCourse} from '../lesson/load.ts';
+import {defaultLessonsDir, findStep, formatLessonError, loadCourse} from '../lesson/load.ts';
 import type {Course, Lesson, Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import {enterArgv} from '../run/enter.ts';
 import type {
 	Change, FilledCommand, LessonReport, Observation, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
 } from './api.ts';
-import {formatLessonError} from '../lesson/lint.ts';
 import {Journal} from './journal.ts';
 import {defaultPaths, type Paths} from './paths.ts';
 import {ProgressStore, stepKey} from './progress.ts';
@@ -19,7 +18,7 @@ import {chooseRoute} from './route.ts';
 import {validateRootfs} from './safety.ts';
 import {takeSnapshot} from './snapshot.ts';
 import {tarballMemo} from './tarball-memo.ts';
-import {staticVariables, wireVariables, type StaticVariables} from './variables.ts';
+import {staticVariables, whyMissing, wireVariables, type StaticVariables} from './variables.ts';
 import {forHierarchy, isolationWatch, newCgroupDirs, sideVariables, type IsolationWatch} from './isolation.ts';
 import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import {HostError, UsageError} from '../errors.ts';
@@ -386,7 +385,7 @@ export class WorkshopEngine implements Workshop {
 				const options = Object.fromEntries(Object.entries(check.options).map(([key, value]) => [key, fillVariables(value, variables)]));
 				return await evaluateCheck({...check, args, options, source: fillKnownVariables(check.source, variables)}, probes);
 			} catch (error) {
-				const message = error instanceof MissingVariableError ? error.reason : `could not check: ${(error as Error).message}`;
+				const message = error instanceof MissingVariableError ? whyMissing(error.variable) : `could not check: ${(error as Error).message}`;
 				return {status: error instanceof MissingVariableError ? 'skip' : 'fail', message, check: check.source, ...(check.advice ? {advice: true} : {})} satisfies CheckResult;
 			}
 		}));

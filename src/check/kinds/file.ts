@@ -4,7 +4,7 @@ import type {Probes} from '../../host/probes.ts';
 import {isLoopback, parseNameservers} from '../../host/net/resolver.ts';
 import {splitRoot} from '../../host/probes.ts';
 import type {Entry} from '../../host/rootfs/entries.ts';
-import type {FileFact} from '../../workshop/api.ts';
+import type {FileFact} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';
 import {summarizeText} from '../format.ts';
 import {checkExclusive, checkOptions, checkPath, checkRegex, firstProblem, flag} from '../options.ts';

@@ -5,6 +5,7 @@ import type {CheckResult} from '../types.ts';
 import {formatSize} from '../format.ts';
 import {checkOptions, checkPath, firstProblem, list} from '../options.ts';
 import {fail, pass} from '../result.ts';
+import {namedSteps, stepIdOf} from '../../lesson/named-steps.ts';
 
 /** What the tarball check needs: the listing, or why there is none. */
 export type TarballData = {path: string; listing: TarballListing | null; error?: string};
@@ -34,11 +35,11 @@ export function judge(check: CheckSpec, {path, listing, error}: TarballData): Ch
 	const lacks = list(check, 'lacks');
 	const expected = describe(has, lacks);
 	if (error !== undefined) {
-		return fail(check, `${error}: build it again with the export step`, {expected, actual: 'unreadable'});
+		return fail(check, `${error}: build it again with the ${stepIdOf(namedSteps.export)} step`, {expected, actual: 'unreadable'});
 	}
 
 	if (listing === null) {
-		return fail(check, `there is no tarball at ${path}: create it with the export step`, {expected, actual: 'missing'});
+		return fail(check, `there is no tarball at ${path}: create it with the ${stepIdOf(namedSteps.export)} step`, {expected, actual: 'missing'});
 	}
 
 	const entries = new Set(listing.entries);

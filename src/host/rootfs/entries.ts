@@ -1,6 +1,6 @@
 import {readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import type {FileFact} from '../../workshop/api.ts';
+import type {FileFact} from '../types.ts';
 import {fileFact} from './files.ts';
 
 /** One entry of a directory, described without following it. */

@@ -1,5 +1,5 @@
 import {closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, realpathSync} from 'node:fs';
-import type {FileFact} from '../../workshop/api.ts';
+import type {FileFact} from '../types.ts';
 
 /** Files up to this size carry their text as `preview`, so "what changed" can quote them. */
 export const previewLimit = 1024;

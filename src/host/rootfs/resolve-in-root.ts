@@ -1,5 +1,5 @@
 import {join, posix} from 'node:path';
-import type {FileFact} from '../../workshop/api.ts';
+import type {FileFact} from '../types.ts';
 
 /** Where a path leads when symlinks are resolved the way a process chrooted at `root` would. */
 export type Resolution = {

@@ -1,6 +1,5 @@
 import {spawn} from 'node:child_process';
 import type {Where} from '../../lesson/types.ts';
-import {killGroup} from '../../run/signal.ts';
 
 /** How a check's command ended. */
 export type CommandOutcome = {
@@ -50,7 +49,10 @@ export async function runArgv([file, ...args]: string[], {timeout = commandTimeo
 		let timedOut = false;
 		const timer = setTimeout(() => {
 			timedOut = true;
-			killGroup(child.pid, 'SIGKILL');
+			try {
+				// The group this probe made (detached above), never anyone else's: run/ does the ending of steps.
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {}
 		}, timeout);
 		child.on('error', error => {
 			clearTimeout(timer);

@@ -1,8 +1,11 @@
 import {join} from 'node:path';
 import test from 'ava';
-import {formatLessonError, lintCourse} from '../../src/lesson/lint.ts';
-import {defaultLessonsDir} from '../../src/lesson/load.ts';
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {defaultLessonsDir, formatLessonError} from '../../src/lesson/load.ts';
+import {namedSteps} from '../../src/lesson/named-steps.ts';
 import {checkKinds} from '../../src/lesson/types.ts';
+import {lintCourse} from '../../src/workshop/lint.ts';
 
 const fixture = join(import.meta.dirname, '../fixtures/lint-course');
 const {course, errors} = lintCourse(fixture);
@@ -61,4 +64,21 @@ test('the lessons beyond the write-up: wire, hostname and dev with their fixed s
 	t.deepEqual(steps['wire'], ['addr-host', 'addr-container', 'lo', 'ping', 'route']);
 	t.deepEqual(steps['hostname'], ['uts', 'sethostname']);
 	t.deepEqual(steps['dev'], ['tmpfs', 'nodes', 'pts']);
+});
+
+test('every step that rootcamp\'s messages send a learner to is in the shipped course', t => {
+	const shipped = lintCourse(defaultLessonsDir());
+	const refs = new Set(shipped.course.lessons.flatMap(lesson => lesson.steps.map(step => `${lesson.id}/${step.id}`)));
+	t.deepEqual(Object.values(namedSteps).filter(ref => !refs.has(ref)), []);
+});
+
+test('renaming a step that rootcamp\'s messages name is a lint error in that lesson', t => {
+	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-lint-'));
+	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	cpSync(defaultLessonsDir(), dir, {recursive: true});
+	const enter = join(dir, '02-enter.md');
+	writeFileSync(enter, readFileSync(enter, 'utf8').replace('{#chroot}', '{#start}'));
+	t.deepEqual(lintCourse(dir).errors.map(formatLessonError), [
+		`${enter}:1: rootcamp's messages send learners to enter/chroot, which this lesson no longer has (src/lesson/named-steps.ts)`,
+	]);
 });
