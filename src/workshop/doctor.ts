@@ -1,10 +1,11 @@
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
+import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import {which} from '../host/tools/tools.ts';
+import type {DoctorContext, Finding} from './facts/fact.ts';
+import {facts} from './facts/registry.ts';
 import {findRoutes} from './route.ts';
-import {isolationFindings} from './doctor-isolation.ts';
 
-/** One thing the workshop needs, whether this host has it, and how to get it if not. */
-export type Finding = {name: string; ok: boolean; detail: string; fix?: string};
+export type {Finding} from './facts/fact.ts';
 
 const tools: Array<{name: string; fix: string}> = [
 	{name: 'unshare', fix: 'apt-get install util-linux (unshare, nsenter, mount)'},
@@ -16,7 +17,13 @@ const tools: Array<{name: string; fix: string}> = [
 	{name: 'ps', fix: 'apt-get install procps (the write-up uses ps axjf on the host)'},
 	{name: 'script', fix: 'apt-get install bsdutils (script gives the container\'s shell, the app\'s s key, a terminal of its own)'},
 	{name: 'ping', fix: 'apt-get install iputils-ping (the wire lesson pings across the veth pair)'},
+	{name: 'setpriv', fix: 'apt-get install util-linux (the rootless lesson drops to an ordinary user with it)'},
+	{name: 'pivot_root', fix: 'apt-get install util-linux (the pivot-root lesson)'},
 ];
+
+/** What each fact the lessons watch needs of this host (control groups, user namespaces). */
+export const factFindings = (context: DoctorContext = {hierarchy: readCgroupHierarchy(), sysctl: readSysctl}): Finding[] =>
+	facts.flatMap(fact => fact.doctor?.(context) ?? []);
 
 /** Can this host do the workshop? Each missing piece named, with how to get it. */
 export const diagnose = async (): Promise<Finding[]> => {
@@ -36,7 +43,7 @@ export const diagnose = async (): Promise<Finding[]> => {
 		findings.push(path ? {name: tool.name, ok: true, detail: path} : {name: tool.name, ok: false, detail: 'not found', fix: tool.fix});
 	}
 
-	findings.push(...isolationFindings());
+	findings.push(...factFindings());
 	const routes = await findRoutes();
 	const usable = routes.filter(route => route.usable);
 	findings.push(usable.length > 0
@@ -44,3 +51,11 @@ export const diagnose = async (): Promise<Finding[]> => {
 		: {name: 'a rootfs', ok: false, detail: 'no route to a root filesystem', fix: 'apt-get install debootstrap (online) or busybox-static (offline)'});
 	return findings;
 };
+
+function readSysctl(name: string): string | undefined {
+	try {
+		return readFileSync(`/proc/sys/${name}`, 'utf8').trim();
+	} catch {
+		return undefined;
+	}
+}

@@ -3,7 +3,8 @@ import {listProcesses} from '../host/proc/processes.ts';
 import {runProcess} from '../run/process.ts';
 import type {JournalEntry} from './journal.ts';
 import {stopStartedContainers} from './solve-step.ts';
-import {cgroupLeftovers, removeCgroup, sideShellLeftovers} from './reset-isolation.ts';
+import {facts} from './facts/registry.ts';
+import {removeCgroup} from './remove-cgroup.ts';
 import {stopSideShells} from './side-shells.ts';
 import {forgetTarballListings} from './tarball-memo.ts';
 import type {WorkshopEngine} from './workshop.ts';
@@ -156,25 +157,15 @@ export const whyNotDelete = async (engine: WorkshopEngine, tree: string): Promis
 	return undefined;
 };
 
-/** What looks like the workshop's but is not in the journal: shells and links the learner made by hand. */
+/** What looks like the workshop's but is not in the journal: shells, links and groups the learner made by hand. */
 const leftovers = async (engine: WorkshopEngine): Promise<string[]> => {
-	const probes = engine.probes();
-	const found: string[] = [];
-	const container = await probes.container();
-	if (container) {
-		found.push(`a container shell rootcamp did not start still runs (pid ${container.pid}): type exit in its terminal, or kill -9 ${container.pid}`);
-	}
-
-	found.push(...await sideShellLeftovers(engine), ...await cgroupLeftovers(engine));
-
-	const named = new Set(engine.course.lessons.flatMap(lesson => lesson.steps.flatMap(step =>
-		step.checks.filter(check => check.kind === 'link').map(check => check.args[0]!))));
-	for (const link of await probes.hostLinks()) {
-		// Only a pair the lessons make: `lo` is named by a check too, and the host's own lo is no leftover.
-		if (named.has(link.name) && link.kind === 'veth') {
-			found.push(`the interface ${link.name} was not made by rootcamp: remove it with ip link del ${link.name}`);
-		}
-	}
-
-	return found;
+	const context = {
+		probes: engine.probes(),
+		watch: engine.isolationWatch(),
+		journal: engine.journal.entries(),
+		lessonLinks: new Set(engine.course.lessons.flatMap(lesson => lesson.steps.flatMap(step =>
+			step.checks.filter(check => check.kind === 'link').map(check => check.args[0]!)))),
+	};
+	const found = await Promise.all(facts.map(async fact => fact.leftovers?.(context) ?? []));
+	return found.flat();
 };

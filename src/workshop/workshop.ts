@@ -19,7 +19,7 @@ import {validateRootfs} from './safety.ts';
 import {takeSnapshot} from './snapshot.ts';
 import {tarballMemo} from './tarball-memo.ts';
 import {staticVariables, whyMissing, wireVariables, type StaticVariables} from './variables.ts';
-import {forHierarchy, isolationWatch, newCgroupDirs, sideVariables, type IsolationWatch} from './isolation.ts';
+import {forHierarchy, isolationWatch, sideVariables, type IsolationWatch} from './isolation.ts';
 import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import {HostError, UsageError} from '../errors.ts';
 
@@ -219,8 +219,8 @@ export class WorkshopEngine implements Workshop {
 		const run = await runStepCommands(this, step, options, first);
 		// The "after" and the verdict from one round of probes: the same moment, read once.
 		const probes = this.probes();
-		const [after, report, {describeChanges}] = await Promise.all([this.snapshot(probes), this.verifyStep(ref, probes), import('./diff.ts')]);
-		this.#journalNew(before, after);
+		const [after, report, {describeChanges, madeByStep}] = await Promise.all([this.snapshot(probes), this.verifyStep(ref, probes), import('./diff.ts')]);
+		this.#journalNew(before, after, madeByStep);
 		const changes = describeChanges(before, after, {rootfs: this.rootfs});
 		if (!run.cancelled) {
 			await this.setCurrent(report.status === 'fail' ? ref : this.next(ref) ?? ref);
@@ -425,33 +425,9 @@ export class WorkshopEngine implements Workshop {
 	}
 
 	/** Records in the journal what appeared while rootcamp ran a step, so `reset` can undo exactly that. */
-	#journalNew(before: Snapshot, after: Snapshot) {
-		const variables = this.staticVariables();
-		const appeared = (path: string | undefined) => path && !before.files[path] && after.files[path];
-		if (appeared(this.rootfs)) {
-			this.journal.add({kind: 'rootfs', path: this.rootfs});
-		}
-
-		if (appeared(variables.source)) {
-			this.journal.add({kind: 'source', path: variables.source!});
-		}
-
-		if (appeared(variables.tarball)) {
-			this.journal.add({kind: 'file', path: variables.tarball!});
-		}
-
-		const hostBefore = new Set(before.hostLinks.map(link => link.name));
-		for (const link of after.hostLinks) {
-			if (!hostBefore.has(link.name) && link.kind === 'veth') {
-				this.journal.add({kind: 'link', name: link.name});
-				if (link.peer) {
-					this.journal.add({kind: 'link', name: link.peer});
-				}
-			}
-		}
-
-		for (const path of newCgroupDirs(before, after)) {
-			this.journal.add({kind: 'cgroup', path});
+	#journalNew(before: Snapshot, after: Snapshot, madeByStep: typeof import('./diff.ts').madeByStep) {
+		for (const entry of madeByStep(before, after, {rootfs: this.rootfs, variables: this.staticVariables()})) {
+			this.journal.add(entry);
 		}
 	}
 }

@@ -5,7 +5,11 @@ import test, {type ExecutionContext} from 'ava';
 import type {CgroupGroup} from '../../src/host/cgroup/cgroup.ts';
 import {defaultLessonsDir} from '../../src/lesson/load.ts';
 import type {Snapshot} from '../../src/workshop/api.ts';
-import {existingDirs, forHierarchy, isolationWatch, newCgroupDirs, readIsolation, sideVariables} from '../../src/workshop/isolation.ts';
+import {existingDirs, newCgroupDirs, cgroupsFact} from '../../src/workshop/facts/cgroups.ts';
+import {jailFact} from '../../src/workshop/facts/jail.ts';
+import {rootlessFact} from '../../src/workshop/facts/rootless.ts';
+import type {Probes} from '../../src/host/probes.ts';
+import {forHierarchy, isolationWatch, sideVariables, type IsolationWatch} from '../../src/workshop/isolation.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 import {fakeProc} from '../helpers/fake-proc.ts';
@@ -62,6 +66,10 @@ test('side variables only for the shells the course has', async t => {
 	});
 	t.deepEqual(await sideVariables(probes, {cgroups: [], shells: ['jail']}), {jail: '301', rootless: undefined});
 });
+
+/** The snapshot's part that the three facts beyond the write-up read. */
+const readIsolation = async (probes: Probes, watch: IsolationWatch) =>
+	Object.assign({}, ...await Promise.all([cgroupsFact, jailFact, rootlessFact].map(async fact => fact.read({probes, watch, watchedPaths: []})))) as Partial<Snapshot>;
 
 test('a snapshot reads only what is watched', async t => {
 	const probes = fakeProbes({cgroup: async () => v2Group, jail: async () => null});

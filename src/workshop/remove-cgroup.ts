@@ -1,8 +1,6 @@
 import {readdirSync, readFileSync, rmdirSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {parseProcs} from '../host/cgroup/cgroup.ts';
-import {existingDirs} from './isolation.ts';
-import type {WorkshopEngine} from './workshop.ts';
 
 /** What removing one control group directory did. */
 export type CgroupRemoval = {removed: boolean; moved: number[]; problem?: string};
@@ -58,38 +56,7 @@ export const removeCgroup = async (path: string, {timeoutMs = 3000}: {timeoutMs?
 	}
 };
 
-/** Groups the lessons name that exist but are not rootcamp's: made by hand, left for the learner. */
-export const cgroupLeftovers = async (engine: WorkshopEngine): Promise<string[]> => {
-	const journaled = new Set(engine.journal.entries().flatMap(entry => (entry.kind === 'cgroup' ? [entry.path] : [])));
-	const probes = engine.probes();
-	const found: string[] = [];
-	for (const name of engine.isolationWatch().cgroups) {
-		const dirs = existingDirs(await probes.cgroup(name).catch(() => null)).filter(dir => !journaled.has(dir));
-		if (dirs.length > 0) {
-			found.push(`the control group ${name} was not made by rootcamp: move its processes out (echo PID > ${dirname(dirs[0]!)}/cgroup.procs), then rmdir ${dirs.join(' ')}`);
-		}
-	}
 
-	return found;
-};
-
-/** Side shells that run but that rootcamp did not start: the learner's own, which reset never ends. */
-export const sideShellLeftovers = async (engine: WorkshopEngine): Promise<string[]> => {
-	const probes = engine.probes();
-	const shells = engine.isolationWatch().shells;
-	const [jail, rootless] = await Promise.all([
-		shells.includes('jail') ? probes.jail() : null,
-		shells.includes('rootless') ? probes.rootless() : null,
-	]);
-	const found: string[] = [];
-	for (const [name, shell] of [['jail', jail], ['rootless', rootless]] as const) {
-		if (shell !== null) {
-			found.push(`a ${name} shell rootcamp did not start still runs (pid ${shell.pid}): type exit in its terminal, or kill -9 ${shell.pid}`);
-		}
-	}
-
-	return found;
-};
 
 function readProcsOf(path: string): number[] {
 	try {

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {defaultLessonsDir} from '../../src/lesson/load.ts';
-import {removeCgroup} from '../../src/workshop/reset-isolation.ts';
+import {removeCgroup} from '../../src/workshop/remove-cgroup.ts';
 import {whyNotDelete} from '../../src/workshop/reset.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {fakeProc} from '../helpers/fake-proc.ts';

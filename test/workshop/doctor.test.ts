@@ -1,5 +1,5 @@
 import test from 'ava';
-import {isolationFindings} from '../../src/workshop/doctor-isolation.ts';
+import {factFindings as isolationFindings} from '../../src/workshop/doctor.ts';
 
 const v1 = {version: 'v1' as const, roots: {pids: '/sys/fs/cgroup/pids', memory: '/sys/fs/cgroup/memory'}};
 
