@@ -51,7 +51,11 @@ export function validateCheck(spec: CheckSpec): string | undefined {
 
 /** Evaluates one check (variables already filled) over this round's probes; never throws. An `advice` check's result says so. */
 export async function evaluateCheck(check: CheckSpec, probes: Probes): Promise<CheckResult> {
-	const result = await judgeCheck(check, probes);
+	return markAdvice(check, await judgeCheck(check, probes));
+}
+
+/** A result of an `advice` check says so: shown with the step, never its verdict. */
+export function markAdvice(check: CheckSpec, result: CheckResult): CheckResult {
 	return check.advice ? {...result, advice: true} : result;
 }
 

@@ -1,9 +1,9 @@
 import {stepKey} from '../workshop/progress.ts';
-import type {WorkshopEngine} from '../workshop/workshop.ts';
+import type {WorkshopForCommands} from '../workshop/api.ts';
 import {bold, dim, green, type Output} from './output.ts';
 
 /** `rootcamp list`: lessons, steps and saved progress, without touching the host. */
-export const listCommand = (engine: WorkshopEngine, output: Output): number => {
+export const listCommand = (engine: WorkshopForCommands, output: Output): number => {
 	const {passed, current} = engine.progress();
 	for (const lesson of engine.course.lessons) {
 		const done = lesson.steps.filter(step => passed[stepKey({lesson: lesson.id, step: step.id})]).length;

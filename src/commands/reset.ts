@@ -1,19 +1,18 @@
-import {planReset, reset} from '../workshop/reset.ts';
-import type {WorkshopEngine} from '../workshop/workshop.ts';
+import type {WorkshopForCommands} from '../workshop/api.ts';
 import {confirmPrivileged} from './confirm.ts';
 import {yellow, type Output} from './output.ts';
 import {requireRoot} from './require-root.ts';
 
 /** `rootcamp reset [--purge]`: undo what the journal lists, after showing it. */
-export const resetCommand = async (engine: WorkshopEngine, purge: boolean, yes: boolean, output: Output): Promise<number> => {
+export const resetCommand = async (engine: WorkshopForCommands, purge: boolean, yes: boolean, output: Output): Promise<number> => {
 	requireRoot('reset');
-	const plan = planReset(engine, purge);
+	const plan = engine.planReset(purge);
 	if (plan.length > 0 && !await confirmPrivileged(output, plan, yes)) {
 		output.out('nothing was changed');
 		return 1;
 	}
 
-	const result = await reset(engine, purge);
+	const result = await engine.reset(purge);
 	for (const line of result.done) {
 		output.out(`done: ${line}`);
 	}

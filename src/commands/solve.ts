@@ -1,5 +1,5 @@
 import {stepKey} from '../workshop/progress.ts';
-import type {WorkshopEngine} from '../workshop/workshop.ts';
+import type {WorkshopForCommands} from '../workshop/api.ts';
 import {confirmPrivileged} from './confirm.ts';
 import {bold, dim, type Output} from './output.ts';
 import {requireRoot} from './require-root.ts';
@@ -11,7 +11,7 @@ import {printStep} from './verify.ts';
  * the first step whose check still fails. SIGINT/SIGTERM end the running command's process group.
  */
 export const solveCommand = async (
-	engine: WorkshopEngine,
+	engine: WorkshopForCommands,
 	filter: {lesson?: string; step?: string},
 	yes: boolean,
 	output: Output,

@@ -1,5 +1,5 @@
 import type {Report, StepReport} from '../workshop/api.ts';
-import type {WorkshopEngine} from '../workshop/workshop.ts';
+import type {WorkshopForCommands} from '../workshop/api.ts';
 import {bold, dim, mark, type Output} from './output.ts';
 import {requireRoot} from './require-root.ts';
 
@@ -37,7 +37,7 @@ const printAdvice = (output: Output, step: StepReport) => {
 };
 
 /** `rootcamp verify [LESSON[/STEP]] [--json]`: check the host now; exit 0 only when nothing fails. */
-export const verifyCommand = async (engine: WorkshopEngine, filter: {lesson?: string; step?: string}, json: boolean, output: Output): Promise<number> => {
+export const verifyCommand = async (engine: WorkshopForCommands, filter: {lesson?: string; step?: string}, json: boolean, output: Output): Promise<number> => {
 	requireRoot('verify');
 	// One round of probes for the report and the hints' variables: /proc is walked once.
 	const probes = engine.probes();

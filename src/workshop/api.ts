@@ -1,5 +1,6 @@
 import type {CheckResult, Status} from '../check/types.ts';
-import type {BlockTarget, Course, Route, SideShell, Variables} from '../lesson/types.ts';
+import type {Probes} from '../host/probes.ts';
+import type {BlockTarget, Course, Lesson, Route, SideShell, Step, Variables} from '../lesson/types.ts';
 import type {ContainerInfo, FileFact, Link, Mount, NamespaceKind} from '../host/types.ts';
 import type {CgroupGroup} from '../host/cgroup/cgroup.ts';
 import type {JailInfo} from '../host/proc/jail.ts';
@@ -153,4 +154,23 @@ export type Workshop = {
 	shellCommand(): Promise<string[] | undefined>;
 	/** "What changed" between two snapshots, in words: for a step the learner did by hand. */
 	describeChanges(before: Snapshot, after: Snapshot): Promise<Change[]>;
+};
+
+/** The engine as the commands use it: what the app uses, and what printing reports, solve and reset need. */
+export type WorkshopForCommands = Workshop & {
+	/** What went wrong reading saved state (a corrupt file set aside), for the learner to read once. */
+	readonly warnings: readonly string[];
+	/** A new round of probes: each host fact read once, so a verdict and its hint's variables agree. */
+	probes(): Probes;
+	variables(probes?: Probes): Promise<Variables>;
+	/** The lessons and steps a `LESSON[/STEP]` filter names, in course order (unknown ids: a usage error). */
+	select(filter: {lesson?: string; step?: string}): Array<{lesson: Lesson; steps: Step[]}>;
+	/** The step's hint with its variables filled. */
+	hintFor(ref: StepRef, variables: Variables): string;
+	verifyStep(ref: StepRef, probes?: Probes): Promise<StepReport>;
+	verify(filter?: {lesson?: string; step?: string; lessons?: string[]}, probes?: Probes): Promise<Report>;
+	/** What `reset` would undo, in words, before it asks. */
+	planReset(purge: boolean): string[];
+	/** Undoes what the journal says rootcamp made; with `purge`, the trees too. */
+	reset(purge: boolean): Promise<{done: string[]; left: string[]}>;
 };

@@ -3,11 +3,12 @@ import {listProcesses} from '../host/proc/processes.ts';
 import {runProcess} from '../run/process.ts';
 import type {JournalEntry} from './journal.ts';
 import {stopStartedContainers} from './solve-step.ts';
+import {lessonLinks} from './course-nav.ts';
 import {facts} from './facts/registry.ts';
 import {removeCgroup} from './remove-cgroup.ts';
 import {stopSideShells} from './side-shells.ts';
 import {forgetTarballListings} from './tarball-memo.ts';
-import type {WorkshopEngine} from './workshop.ts';
+import type {ResetContext} from './context.ts';
 
 /** What a reset did, and what it found but left alone (not created by rootcamp, or unsafe to touch). */
 export type ResetResult = {done: string[]; left: string[]};
@@ -15,7 +16,7 @@ export type ResetResult = {done: string[]; left: string[]};
 const under = (path: string, tree: string) => path === tree || path.startsWith(`${tree.replace(/\/$/, '')}/`);
 
 /** In words, what `reset` is about to undo: shown before asking for confirmation. */
-export const planReset = (engine: WorkshopEngine, purge: boolean): string[] =>
+export const planReset = (engine: ResetContext, purge: boolean): string[] =>
 	[...engine.journal.entries()]
 		.filter(entry => purge || (entry.kind !== 'rootfs' && entry.kind !== 'source'))
 		.sort((a, b) => undoOrder.indexOf(a.kind) - undoOrder.indexOf(b.kind))
@@ -66,7 +67,7 @@ const describeEntry = (entry: JournalEntry): string => {
  * and with `purge` the trees — each only once nothing is mounted under it and no process lives
  * in it. Idempotent: a second run finds an empty journal and does nothing.
  */
-export const reset = async (engine: WorkshopEngine, purge: boolean): Promise<ResetResult> => {
+export const reset = async (engine: ResetContext, purge: boolean): Promise<ResetResult> => {
 	const done: string[] = [];
 	const left: string[] = [];
 	const containers = engine.journal.entries().filter(entry => entry.kind === 'container');
@@ -136,7 +137,7 @@ export const reset = async (engine: WorkshopEngine, purge: boolean): Promise<Res
 };
 
 /** A tree is deleted only when nothing is mounted in it and no process has its root in it. */
-export const whyNotDelete = async (engine: WorkshopEngine, tree: string): Promise<string | undefined> => {
+export const whyNotDelete = async (engine: ResetContext, tree: string): Promise<string | undefined> => {
 	const probes = engine.probes();
 	const mounted = (await probes.hostMounts()).filter(mount => under(mount.target, tree));
 	if (mounted.length > 0) {
@@ -158,13 +159,12 @@ export const whyNotDelete = async (engine: WorkshopEngine, tree: string): Promis
 };
 
 /** What looks like the workshop's but is not in the journal: shells, links and groups the learner made by hand. */
-const leftovers = async (engine: WorkshopEngine): Promise<string[]> => {
+const leftovers = async (engine: ResetContext): Promise<string[]> => {
 	const context = {
 		probes: engine.probes(),
 		watch: engine.isolationWatch(),
 		journal: engine.journal.entries(),
-		lessonLinks: new Set(engine.course.lessons.flatMap(lesson => lesson.steps.flatMap(step =>
-			step.checks.filter(check => check.kind === 'link').map(check => check.args[0]!)))),
+		lessonLinks: new Set(lessonLinks(engine.course)),
 	};
 	const found = await Promise.all(facts.map(async fact => fact.leftovers?.(context) ?? []));
 	return found.flat();

@@ -9,7 +9,7 @@ import {isAlive, launchContainer, waitForShell} from '../run/start-container.ts'
 import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
 import {UsageError} from '../errors.ts';
 import {startedShellFacts, type JournalEntry} from './journal.ts';
-import type {WorkshopEngine} from './workshop.ts';
+import type {ShellContext} from './context.ts';
 import {namedSteps} from '../lesson/named-steps.ts';
 
 /** The namespace that makes each side shell what it is. */
@@ -29,7 +29,7 @@ type ShellEntry = Extract<JournalEntry, {kind: 'shell'}>;
  * started before is ended first. The journal records the shell itself (for the jail, the PID 1
  * that `unshare --fork` made, not unshare), so reset ends exactly it.
  */
-export const startSideShell = async (engine: WorkshopEngine, name: SideShell, commandLine: string): Promise<void> => {
+export const startSideShell = async (engine: ShellContext, name: SideShell, commandLine: string): Promise<void> => {
 	await stopSideShells(engine, name);
 	const started = await launchContainer(commandLine, engine.paths.run, {name, cwd: '/'});
 	const shell = await waitForShell(started, async () => launchedShell(started.launcherPid, definingNamespace[name]));
@@ -42,7 +42,7 @@ export const startSideShell = async (engine: WorkshopEngine, name: SideShell, co
  * jail block in rootcamp's own mount namespace (pivot_root there would switch the host's root), or
  * a rootless block in a namespace that is root outside.
  */
-export const runInSideShell = async (engine: WorkshopEngine, name: SideShell, script: string, options: RunOptions): Promise<ProcessResult> => {
+export const runInSideShell = async (engine: ShellContext, name: SideShell, script: string, options: RunOptions): Promise<ProcessResult> => {
 	const pid = await sideShellPid(engine, name);
 	if (pid === undefined) {
 		throw new UsageError(`no ${name} shell is running: ${howToStart[name]}`);
@@ -57,7 +57,7 @@ export const runInSideShell = async (engine: WorkshopEngine, name: SideShell, sc
 };
 
 /** The side shell's PID: the one a learner's by-hand shell is found as, else the one rootcamp started (before it is findable). */
-export const sideShellPid = async (engine: WorkshopEngine, name: SideShell): Promise<number | undefined> => {
+export const sideShellPid = async (engine: ShellContext, name: SideShell): Promise<number | undefined> => {
 	const probes = engine.probes();
 	const found = name === 'jail' ? await probes.jail() : await probes.rootless();
 	if (found !== null) {
@@ -68,7 +68,7 @@ export const sideShellPid = async (engine: WorkshopEngine, name: SideShell): Pro
 	return started?.pid;
 };
 
-const unsafeTarget = async (engine: WorkshopEngine, name: SideShell, pid: number): Promise<string | undefined> => {
+const unsafeTarget = async (engine: ShellContext, name: SideShell, pid: number): Promise<string | undefined> => {
 	const proc = engine.probes().proc;
 	const kind = definingNamespace[name];
 	const theirs = namespaceLink(pid, kind, proc);
@@ -91,29 +91,38 @@ const unsafeTarget = async (engine: WorkshopEngine, name: SideShell, pid: number
 	return undefined;
 };
 
-const startedShells = (engine: WorkshopEngine, name?: SideShell): ShellEntry[] =>
+const startedShells = (engine: ShellContext, name?: SideShell): ShellEntry[] =>
 	engine.journal.entries().filter((entry): entry is ShellEntry => entry.kind === 'shell' && (name === undefined || entry.name === name));
 
 /** Ends the side shells rootcamp started (of one name, or all), each only if it is still that same process. */
-export const stopSideShells = async (engine: WorkshopEngine, name?: SideShell): Promise<ShellEntry[]> => {
+export const stopSideShells = async (engine: ShellContext, name?: SideShell): Promise<ShellEntry[]> => {
 	const stopped = startedShells(engine, name);
 	for (const entry of stopped) {
-		// SIGKILL: the jail's shell is a PID namespace's init, which ignores SIGTERM from outside.
-		killStarted(entry.pid, entry.startTime);
-		await waitGone(entry.pid);
-		if (entry.launcherPid && entry.launcherStartTime && entry.launcherPid !== entry.pid && isAlive(entry.launcherPid)) {
-			killStarted(entry.launcherPid, entry.launcherStartTime);
-			await waitGone(entry.launcherPid, 1000);
-		}
-
-		for (const file of [entry.log, entry.stdin]) {
-			if (file) {
-				rmSync(file, {force: true});
-			}
-		}
-
-		engine.journal.remove(entry);
+		await endStarted(engine, entry);
 	}
 
 	return stopped;
+};
+
+/**
+ * Ends a shell rootcamp started (the container's or a side shell), only if it is still that same
+ * process, then its launcher, and removes its input and log; waits until each is gone, so what it
+ * held (a network namespace, its veth) is gone too.
+ */
+export const endStarted = async (engine: ShellContext, entry: Extract<JournalEntry, {kind: 'shell' | 'container'}>) => {
+	// SIGKILL: the shell is a PID namespace's init, which ignores SIGTERM from outside.
+	killStarted(entry.pid, entry.startTime);
+	await waitGone(entry.pid);
+	if (entry.launcherPid && entry.launcherStartTime && entry.launcherPid !== entry.pid && isAlive(entry.launcherPid)) {
+		killStarted(entry.launcherPid, entry.launcherStartTime);
+		await waitGone(entry.launcherPid, 1000);
+	}
+
+	for (const file of [entry.log, entry.stdin]) {
+		if (file) {
+			rmSync(file, {force: true});
+		}
+	}
+
+	engine.journal.remove(entry);
 };

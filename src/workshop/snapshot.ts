@@ -1,5 +1,6 @@
+import {join} from 'node:path';
 import type {Probes} from '../host/probes.ts';
-import type {Snapshot} from './api.ts';
+import type {SetupState, Snapshot} from './api.ts';
 import {facts} from './facts/registry.ts';
 import type {IsolationWatch} from './isolation.ts';
 
@@ -14,4 +15,19 @@ export async function takeSnapshot(probes: Probes, watchedPaths: string[], watch
 	const parts = await Promise.all(ordered.map(async fact => fact.read({probes, watchedPaths, watch})));
 	// Every required field of a Snapshot is some fact's: the registry test holds each to its part.
 	return Object.assign({}, ...parts) as Snapshot;
+}
+
+/** The live diagram's facts, from one round of probes: drawn from real state, never from progress. */
+export async function readSetup(probes: Probes, rootfs: string): Promise<SetupState> {
+	const [container, hostLinks, containerLinks, containerMounts, hostMounts] = await Promise.all([
+		probes.container(), probes.hostLinks(), probes.containerLinks(), probes.containerMounts(), probes.hostMounts(),
+	]);
+	const hostTargets = new Set(hostMounts.map(mount => mount.target));
+	return {
+		rootfs,
+		container,
+		hostLinks,
+		containerLinks,
+		containerOnlyMounts: containerMounts.filter(mount => !hostTargets.has(join(rootfs, mount.target))),
+	};
 }

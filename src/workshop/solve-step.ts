@@ -1,11 +1,11 @@
-import {rmSync, statSync} from 'node:fs';
+import {statSync} from 'node:fs';
 import {childrenOf} from '../host/proc/processes.ts';
 import type {Step} from '../lesson/types.ts';
 import {fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import {runInContainer} from '../run/container.ts';
 import {runOnHost} from '../run/host.ts';
 import {outputProgress, verboseExtractionOf} from '../run/progress.ts';
-import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
+import {startTimeOf} from '../run/signal.ts';
 import {launchContainer, typeIntoShell, waitForShell} from '../run/start-container.ts';
 import type {RunEvent} from './api.ts';
 import type {Probes} from '../host/probes.ts';
@@ -13,8 +13,8 @@ import {UsageError} from '../errors.ts';
 import {interfaceNamesIn} from '../lesson/interface-names.ts';
 import {startedShellFacts} from './journal.ts';
 import {whyMissing} from './variables.ts';
-import type {WorkshopEngine} from './workshop.ts';
-import {runInSideShell, startSideShell} from './side-shells.ts';
+import type {RunContext, ShellContext} from './context.ts';
+import {endStarted, runInSideShell, startSideShell} from './side-shells.ts';
 import {namedSteps} from '../lesson/named-steps.ts';
 
 type Options = {onEvent?: (event: RunEvent) => void; signal?: AbortSignal};
@@ -25,7 +25,7 @@ type Options = {onEvent?: (event: RunEvent) => void; signal?: AbortSignal};
  * the first block that fails or is cancelled; the caller snapshots before and after (`first`
  * is the round of its "before", which the first block's variables are read from).
  */
-export const runStepCommands = async (engine: WorkshopEngine, step: Step, options: Options, first?: Probes): Promise<{exitCode: number; cancelled: boolean}> => {
+export const runStepCommands = async (engine: RunContext, step: Step, options: Options, first?: Probes): Promise<{exitCode: number; cancelled: boolean}> => {
 	for (const [index, block] of engine.blocksFor(step).entries()) {
 		if (options.signal?.aborted) {
 			return {exitCode: 130, cancelled: true};
@@ -90,7 +90,7 @@ export const runStepCommands = async (engine: WorkshopEngine, step: Step, option
  * first, as the learner would `exit` the old one before starting the new; a shell the learner
  * started by hand is never touched.
  */
-const startContainer = async (engine: WorkshopEngine, commandLine: string) => {
+const startContainer = async (engine: RunContext, commandLine: string) => {
 	await stopStartedContainers(engine);
 	const launchedAt = Date.now();
 	const started = await launchContainer(commandLine, engine.paths.run);
@@ -120,7 +120,7 @@ const membersOf = async (probes: Probes, archive: string | undefined) => {
  * started (it owns that shell's input); for the learner's own shell, the learner types it. Waits
  * until the step's checks see the change (or briefly, for a step nothing can observe).
  */
-const typeIntoContainerShell = async (engine: WorkshopEngine, step: Step, script: string, options: Options) => {
+const typeIntoContainerShell = async (engine: RunContext, step: Step, script: string, options: Options) => {
 	const container = await engine.probes().container();
 	const started = engine.journal.entries().find(entry => entry.kind === 'container' && entry.pid === container?.pid);
 	if (!container || started?.kind !== 'container' || !started.stdin || !started.log) {
@@ -144,25 +144,11 @@ const typeIntoContainerShell = async (engine: WorkshopEngine, step: Step, script
 };
 
 /** Ends every container shell the journal says rootcamp started, and waits until each is gone. */
-export const stopStartedContainers = async (engine: WorkshopEngine) => {
+export const stopStartedContainers = async (engine: ShellContext) => {
 	for (const entry of engine.journal.entries()) {
-		if (entry.kind !== 'container') {
-			continue;
+		if (entry.kind === 'container') {
+			await endStarted(engine, entry);
 		}
-
-		killStarted(entry.pid, entry.startTime);
-		await waitGone(entry.pid);
-		if (entry.launcherPid && entry.launcherStartTime) {
-			await waitGone(entry.launcherPid, 1000);
-		}
-
-		for (const file of [entry.log, entry.stdin]) {
-			if (file) {
-				rmSync(file, {force: true});
-			}
-		}
-
-		engine.journal.remove(entry);
 	}
 };
 

@@ -1,24 +1,24 @@
-import {existsSync, mkdirSync} from 'node:fs';
-import {join} from 'node:path';
-import {evaluateCheck, startSlowReads} from '../check/evaluate.ts';
-import type {CheckResult} from '../check/types.ts';
+import {mkdirSync} from 'node:fs';
 import {createProbes, type Probes} from '../host/probes.ts';
 import type {ListingMemo} from '../host/rootfs/tarball.ts';
-import {defaultLessonsDir, findStep, formatLessonError, loadCourse} from '../lesson/load.ts';
-import type {Course, Lesson, Route, Step, Variables} from '../lesson/types.ts';
-import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
+import {defaultLessonsDir, formatLessonError, loadCourse} from '../lesson/load.ts';
+import type {Course, Route, Step, Variables} from '../lesson/types.ts';
+import {fillKnownVariables} from '../lesson/variables.ts';
 import {enterArgv} from '../run/enter.ts';
 import type {
-	Change, FilledCommand, LessonReport, Observation, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, Workshop,
+	Change, FilledCommand, LessonReport, Observation, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, WorkshopForCommands,
 } from './api.ts';
 import {Journal} from './journal.ts';
 import {defaultPaths, type Paths} from './paths.ts';
-import {ProgressStore, stepKey} from './progress.ts';
+import {ProgressStore} from './progress.ts';
 import {chooseRoute} from './route.ts';
 import {validateRootfs} from './safety.ts';
-import {takeSnapshot} from './snapshot.ts';
+import {readSetup, takeSnapshot} from './snapshot.ts';
 import {tarballMemo} from './tarball-memo.ts';
-import {staticVariables, whyMissing, wireVariables, type StaticVariables} from './variables.ts';
+import {staticVariables, wireVariables, type StaticVariables} from './variables.ts';
+import {lessonLinks, nextStep, refOf, requireStep, selectSteps, watchedPaths} from './course-nav.ts';
+import {Judge} from './judge.ts';
+import {planReset, reset} from './reset.ts';
 import {forHierarchy, isolationWatch, sideVariables, type IsolationWatch} from './isolation.ts';
 import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import {HostError, UsageError} from '../errors.ts';
@@ -38,7 +38,7 @@ export type WorkshopOptions = {
 export const defaultRootfs = '/ubunturoot';
 
 /** The engine: lessons, host facts, checks, runs, progress and journal behind one object. */
-export class WorkshopEngine implements Workshop {
+export class WorkshopEngine implements WorkshopForCommands {
 	readonly course: Course;
 	readonly rootfs: string;
 	readonly paths: Paths;
@@ -51,6 +51,7 @@ export class WorkshopEngine implements Workshop {
 	#watch: IsolationWatch | undefined;
 	#tarballMemo: ListingMemo | undefined;
 	#cgroupVersion: 'v1' | 'v2' | 'none' | undefined;
+	readonly #judge: Judge;
 
 	constructor(course: Course, options: {rootfs: string; route?: Route; paths: Paths; proc?: string; store?: ProgressStore}) {
 		this.course = course;
@@ -62,6 +63,12 @@ export class WorkshopEngine implements Workshop {
 		this.journal = new Journal(options.paths.state);
 		this.warnings = [this.#store.warning, this.journal.warning].filter((warning): warning is string => Boolean(warning));
 		this.#route = options.route ?? this.#store.get().route;
+		this.#judge = new Judge({
+			rootfs: this.rootfs,
+			route: () => this.#route,
+			variables: async probes => this.variables(probes),
+			step: ref => requireStep(this.course, ref).step,
+		});
 	}
 
 	get route(): Route | undefined {
@@ -87,7 +94,7 @@ export class WorkshopEngine implements Workshop {
 	}
 
 	async setCurrent(ref: StepRef) {
-		this.#requireStep(ref);
+		requireStep(this.course, ref);
 		this.#store.update(progress => ({...progress, current: ref}));
 	}
 
@@ -123,7 +130,7 @@ export class WorkshopEngine implements Workshop {
 			return {subnet: saved.subnet, prefix: saved.prefix, 'host-address': saved['host-address'], 'container-address': saved['container-address']};
 		}
 
-		const wire = await wireVariables(probes, this.#lessonLinks());
+		const wire = await wireVariables(probes, lessonLinks(this.course));
 		if (wire.subnet) {
 			this.#store.update(progress => ({...progress, wire}));
 		}
@@ -143,14 +150,8 @@ export class WorkshopEngine implements Workshop {
 		return this.#cgroupVersion;
 	}
 
-	/** The interfaces the lessons make (every `link` check's name): their own addresses never count as taken. */
-	#lessonLinks(): string[] {
-		return [...new Set(this.course.lessons.flatMap(lesson => lesson.steps.flatMap(step =>
-			step.checks.filter(check => check.kind === 'link' && !check.args[0]?.includes('{{')).map(check => check.args[0]!))))];
-	}
-
 	commandsFor(ref: StepRef, variables: Variables): FilledCommand[] {
-		const {step} = this.#requireStep(ref);
+		const {step} = requireStep(this.course, ref);
 		return this.blocksFor(step).map(block => ({
 			where: block.where,
 			startsContainer: block.startsContainer,
@@ -162,7 +163,7 @@ export class WorkshopEngine implements Workshop {
 
 	/** The step's hint with its variables filled, as the learner should read it. */
 	hintFor(ref: StepRef, variables: Variables): string {
-		return fillKnownVariables(this.#requireStep(ref).step.hint, variables);
+		return fillKnownVariables(requireStep(this.course, ref).step.hint, variables);
 	}
 
 	/** The step's command blocks for this route (blocks without a route are for every route). */
@@ -171,7 +172,7 @@ export class WorkshopEngine implements Workshop {
 	}
 
 	async verifyStep(ref: StepRef, probes: Probes = this.probes()): Promise<StepReport> {
-		const report = await this.#judged(ref, probes);
+		const report = await this.#judge.judged(ref, probes);
 		if (report.status === 'pass') {
 			this.#store.markPassed(ref);
 		}
@@ -181,8 +182,8 @@ export class WorkshopEngine implements Workshop {
 
 	async verify(filter: {lesson?: string; step?: string; lessons?: string[]} = {}, probes: Probes = this.probes()): Promise<Report> {
 		const lessons = filter.lessons
-			? this.#select({}).filter(({lesson}) => filter.lessons!.includes(lesson.id))
-			: this.#select(filter);
+			? selectSteps(this.course, {}).filter(({lesson}) => filter.lessons!.includes(lesson.id))
+			: selectSteps(this.course, filter);
 		const reports: LessonReport[] = await Promise.all(lessons.map(async ({lesson, steps}) => ({
 			id: lesson.id,
 			title: lesson.title,
@@ -200,7 +201,7 @@ export class WorkshopEngine implements Workshop {
 	}
 
 	async runStep(ref: StepRef, options: {onEvent?: (event: RunEvent) => void; signal?: AbortSignal} = {}): Promise<RunResult> {
-		const {step} = this.#requireStep(ref);
+		const {step} = requireStep(this.course, ref);
 		if (!this.#route) {
 			const route = await chooseRoute();
 			if (!route) {
@@ -231,19 +232,12 @@ export class WorkshopEngine implements Workshop {
 
 	/** The reference of a step of this course. */
 	refOf(step: Step): StepRef {
-		const lesson = this.course.lessons.find(candidate => candidate.steps.includes(step));
-		if (!lesson) {
-			throw new Error(`step ${step.id} is not in this course`);
-		}
-
-		return {lesson: lesson.id, step: step.id};
+		return refOf(this.course, step);
 	}
 
 	/** The step after this one in the course, or undefined at the very end. */
 	next(ref: StepRef): StepRef | undefined {
-		const flat = this.course.lessons.flatMap(lesson => lesson.steps.map(step => ({lesson: lesson.id, step: step.id})));
-		const at = flat.findIndex(other => stepKey(other) === stepKey(ref));
-		return flat[at + 1];
+		return nextStep(this.course, ref);
 	}
 
 	async snapshot(probes: Probes = this.probes()): Promise<Snapshot> {
@@ -252,19 +246,7 @@ export class WorkshopEngine implements Workshop {
 
 	/** Paths "what changed" watches: the rootfs, the tarball, the source, and every file a check names. */
 	watchedPaths(): string[] {
-		const variables = this.staticVariables();
-		const paths = new Set([variables.tarball, variables.source, this.rootfs].filter((path): path is string => Boolean(path)));
-		for (const lesson of this.course.lessons) {
-			for (const step of lesson.steps) {
-				for (const check of step.checks) {
-					if (check.kind === 'file' && check.args[0]) {
-						paths.add(fillKnownVariables(check.args[0], variables));
-					}
-				}
-			}
-		}
-
-		return [...paths].filter(path => !path.includes('{{'));
+		return watchedPaths(this.course, this.staticVariables(), this.rootfs);
 	}
 
 	async describeChanges(before: Snapshot, after: Snapshot): Promise<Change[]> {
@@ -279,17 +261,7 @@ export class WorkshopEngine implements Workshop {
 	}
 
 	async setup(probes: Probes = this.probes()): Promise<SetupState> {
-		const [container, hostLinks, containerLinks, containerMounts, hostMounts] = await Promise.all([
-			probes.container(), probes.hostLinks(), probes.containerLinks(), probes.containerMounts(), probes.hostMounts(),
-		]);
-		const hostTargets = new Set(hostMounts.map(mount => mount.target));
-		return {
-			rootfs: this.rootfs,
-			container,
-			hostLinks,
-			containerLinks,
-			containerOnlyMounts: containerMounts.filter(mount => !hostTargets.has(join(this.rootfs, mount.target))),
-		};
+		return readSetup(probes, this.rootfs);
 	}
 
 	async shellCommand(): Promise<string[] | undefined> {
@@ -297,131 +269,17 @@ export class WorkshopEngine implements Workshop {
 		return container ? enterArgv(container.pid, ['/bin/sh', '-c', 'exec /bin/bash -i 2>/dev/null || exec /bin/sh -i']) : undefined;
 	}
 
-	/** The lessons and steps a `LESSON[/STEP]` filter names; unknown ids are a usage error. */
-	#select(filter: {lesson?: string; step?: string}): Array<{lesson: Lesson; steps: Step[]}> {
-		if (!filter.lesson) {
-			return this.course.lessons.map(lesson => ({lesson, steps: lesson.steps}));
-		}
+	planReset(purge: boolean): string[] {
+		return planReset(this, purge);
+	}
 
-		const lesson = this.course.lessons.find(candidate => candidate.id === filter.lesson);
-		if (!lesson) {
-			throw new UsageError(`no lesson "${filter.lesson}" (lessons: ${this.course.lessons.map(candidate => candidate.id).join(', ')})`);
-		}
-
-		if (!filter.step) {
-			return [{lesson, steps: lesson.steps}];
-		}
-
-		const step = lesson.steps.find(candidate => candidate.id === filter.step);
-		if (!step) {
-			throw new UsageError(`no step "${filter.step}" in ${lesson.id} (steps: ${lesson.steps.map(candidate => candidate.id).join(', ')})`);
-		}
-
-		return [{lesson, steps: [step]}];
+	async reset(purge: boolean) {
+		return reset(this, purge);
 	}
 
 	/** Steps a filter names, in course order: what `solve` runs. */
 	select(filter: {lesson?: string; step?: string}) {
-		return this.#select(filter);
-	}
-
-	#requireStep(ref: StepRef) {
-		const found = findStep(this.course, ref.lesson, ref.step);
-		if (!found) {
-			throw new UsageError(`no step ${stepKey(ref)} in this course`);
-		}
-
-		return found;
-	}
-
-	/** Each step judged once a round of probes: a later step's `after:` reuses the verdict. */
-	readonly #verdicts = new WeakMap<Probes, Map<string, Promise<StepReport>>>();
-
-	async #judged(ref: StepRef, probes: Probes): Promise<StepReport> {
-		let round = this.#verdicts.get(probes);
-		if (!round) {
-			round = new Map();
-			this.#verdicts.set(probes, round);
-		}
-
-		const key = stepKey(ref);
-		let verdict = round.get(key);
-		if (!verdict) {
-			verdict = this.#judgeStep(this.#requireStep(ref).step, probes);
-			round.set(key, verdict);
-		}
-
-		return verdict;
-	}
-
-	async #judgeStep(step: Step, probes: Probes): Promise<StepReport> {
-		const base = {id: step.id, title: step.title};
-		const notApplicable = await this.#notApplicable(step);
-		if (notApplicable) {
-			return {...base, status: 'skip', message: notApplicable, checks: []};
-		}
-
-		// A step that builds on an earlier one is not judged on what the rootfs happened to hold.
-		for (const ref of step.after) {
-			// eslint-disable-next-line no-await-in-loop
-			const earlier = await this.#judged(ref, probes);
-			if (earlier.status === 'fail') {
-				return {
-					...base, status: 'fail', message: `do "${earlier.title}" (${stepKey(ref)}) first: ${earlier.message}`, expected: earlier.expected, actual: earlier.actual, checks: [],
-				};
-			}
-		}
-
-		const unobservable = step.unobservable && `nothing outside the shell can observe this step: ${step.unobservable}`;
-		if (unobservable && step.checks.length === 0) {
-			return {...base, status: 'skip', message: unobservable, checks: []};
-		}
-
-		startSlowReads(step.checks, probes);
-		const variables = await this.variables(probes);
-		const checks: CheckResult[] = await Promise.all(step.checks.map(async check => {
-			try {
-				const args = check.args.map(arg => fillVariables(arg, variables));
-				const options = Object.fromEntries(Object.entries(check.options).map(([key, value]) => [key, fillVariables(value, variables)]));
-				return await evaluateCheck({...check, args, options, source: fillKnownVariables(check.source, variables)}, probes);
-			} catch (error) {
-				const message = error instanceof MissingVariableError ? whyMissing(error.variable) : `could not check: ${(error as Error).message}`;
-				return {status: error instanceof MissingVariableError ? 'skip' : 'fail', message, check: check.source, ...(check.advice ? {advice: true} : {})} satisfies CheckResult;
-			}
-		}));
-		if (unobservable) {
-			// Its checks are all advice (lint says so): shown with the step, which is still a skip.
-			return {...base, status: 'skip', message: unobservable, checks};
-		}
-
-		// Advice is what rootcamp adds beyond the write-up: it never fails the write-up's step.
-		const decisiveChecks = checks.filter(check => !check.advice);
-		const failed = decisiveChecks.find(check => check.status === 'fail');
-		const skipped = decisiveChecks.find(check => check.status === 'skip');
-		const decisive = failed ?? skipped;
-		if (decisive) {
-			return {...base, status: decisive.status, message: decisive.message, expected: decisive.expected, actual: decisive.actual, checks};
-		}
-
-		return {...base, status: 'pass', message: decisiveChecks.length === 1 ? decisiveChecks[0]!.message : `all ${decisiveChecks.length} checks pass`, checks};
-	}
-
-	/** Why a step does not apply to this rootfs (a busybox rootfs has no apt), or undefined. */
-	async #notApplicable(step: Step): Promise<string | undefined> {
-		if (!step.requires.includes('apt')) {
-			return undefined;
-		}
-
-		const rootfsHasApt = existsSync(join(this.rootfs, 'usr/bin/apt-get'));
-		if (rootfsHasApt) {
-			return undefined;
-		}
-
-		if (existsSync(join(this.rootfs, 'bin')) || this.#route === 'busybox') {
-			return 'not applicable to this rootfs: it has no apt-get (a busybox rootfs has no package manager)';
-		}
-
-		return undefined;
+		return selectSteps(this.course, filter);
 	}
 
 	/** Records in the journal what appeared while rootcamp ran a step, so `reset` can undo exactly that. */
