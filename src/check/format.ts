@@ -1,18 +1,21 @@
-/** Bytes in the units `ls -h` would pick (`207 MB`, `1.5 KB`, `12 bytes`). */
+/**
+ * The one byte formatter: decimal SI units, as `docker images`, apt and `ls --si` print them
+ * (1 kB = 1000 bytes; `512 B`, `1.5 kB`, `12.3 MB`, `217 MB`), one decimal below 100.
+ */
 export function formatSize(bytes: number): string {
-	const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+	const units = ['B', 'kB', 'MB', 'GB', 'TB'];
 	let value = bytes;
 	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
-		value /= 1024;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
 		unit++;
 	}
 
 	if (unit === 0) {
-		return bytes === 1 ? '1 byte' : `${bytes} bytes`;
+		return `${bytes} B`;
 	}
 
-	return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+	return `${value < 100 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 /** Names joined for a sentence: `a`, `a and b`, `a, b and c`. */

@@ -1,5 +1,5 @@
 import {diagnose} from '../workshop/doctor.ts';
-import {green, red, type Output} from './output.ts';
+import {paint, type Output} from './output.ts';
 
 /** `rootcamp doctor`: can this host do the workshop? Exit 3 when something essential is missing. */
 export const doctorCommand = async (output: Output, json: boolean): Promise<number> => {
@@ -8,7 +8,7 @@ export const doctorCommand = async (output: Output, json: boolean): Promise<numb
 		output.out(JSON.stringify({findings}));
 	} else {
 		for (const finding of findings) {
-			output.out(`${finding.ok ? green(output, '✓') : red(output, '✗')} ${finding.name}: ${finding.detail}`);
+			output.out(`${finding.ok ? paint(output, 'pass', '✓') : paint(output, 'fail', '✗')} ${finding.name}: ${finding.detail}`);
 			if (finding.fix) {
 				output.out(`    → ${finding.fix}`);
 			}

@@ -1,3 +1,6 @@
+import {lineToString, type Line} from '../ui/view/lines.ts';
+import {createTheme, noColorRequested, type Theme, type Tone} from '../ui/view/theme.ts';
+
 /** Where a command writes, and whether it may colour: one object, so tests can capture both. */
 export type Output = {
 	out: (text: string) => void;
@@ -7,21 +10,30 @@ export type Output = {
 	color: boolean;
 };
 
-const paint = (code: number) => (output: Output, text: string) => (output.color ? `\u001B[${code}m${text}\u001B[39m` : text);
+/** Text in a tone of the one theme (ui/view/theme.ts): the app, the plain renderer and every command look alike. */
+export const paint = (output: Output, tone: Tone, text: string) => themeOf(output).paint(tone, text);
 
-export const green = paint(32);
-export const red = paint(31);
-export const yellow = paint(33);
-export const dim = (output: Output, text: string) => (output.color ? `\u001B[2m${text}\u001B[22m` : text);
-export const bold = (output: Output, text: string) => (output.color ? `\u001B[1m${text}\u001B[22m` : text);
+/** Rows built by the UI's section builders, written as lines. */
+export const writeRows = (output: Output, rows: Line[]) => {
+	for (const row of rows) {
+		output.out(lineToString(row, themeOf(output)));
+	}
+};
 
-/** The mark for a status: ✓ pass, ✗ fail, – skip. */
-export const mark = (output: Output, status: 'pass' | 'fail' | 'skip') =>
-	status === 'pass' ? green(output, '✓') : status === 'fail' ? red(output, '✗') : yellow(output, '–');
+const themes = new Map<boolean, Theme>();
+const themeOf = (output: Output): Theme => {
+	let theme = themes.get(output.color);
+	if (!theme) {
+		theme = createTheme(output.color);
+		themes.set(output.color, theme);
+	}
+
+	return theme;
+};
 
 /** Colour by default on a terminal; never with NO_COLOR or --no-color (https://no-color.org). */
 export const colorWanted = (noColorFlag: boolean, stream: NodeJS.WriteStream = process.stdout) =>
-	!noColorFlag && !('NO_COLOR' in process.env && process.env['NO_COLOR'] !== '') && Boolean(stream.isTTY);
+	!noColorFlag && !noColorRequested(process.env) && Boolean(stream.isTTY);
 
 /** The process's real output. */
 export const processOutput = (color: boolean): Output => ({

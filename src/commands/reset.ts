@@ -1,6 +1,6 @@
 import type {WorkshopForCommands} from '../workshop/api.ts';
 import {confirmPrivileged} from './confirm.ts';
-import {yellow, type Output} from './output.ts';
+import {paint, type Output} from './output.ts';
 import {requireRoot} from './require-root.ts';
 
 /** `rootcamp reset [--purge]`: undo what the journal lists, after showing it. */
@@ -18,7 +18,7 @@ export const resetCommand = async (engine: WorkshopForCommands, purge: boolean, 
 	}
 
 	for (const line of result.left) {
-		output.out(yellow(output, `left: ${line}`));
+		output.out(paint(output, 'warn', `left: ${line}`));
 	}
 
 	if (result.done.length === 0 && result.left.length === 0) {

@@ -1,7 +1,8 @@
 import {stepKey} from '../workshop/progress.ts';
 import type {WorkshopForCommands} from '../workshop/api.ts';
 import {confirmPrivileged} from './confirm.ts';
-import {bold, dim, type Output} from './output.ts';
+import {runEventPrinter} from '../ui/view/report-lines.ts';
+import {paint, writeRows, type Output} from './output.ts';
 import {requireRoot} from './require-root.ts';
 import {printStep} from './verify.ts';
 
@@ -24,7 +25,7 @@ export const solveCommand = async (
 		const ref = {lesson: lesson.id, step: step.id};
 		const report = await engine.verifyStep(ref);
 		if (report.status === 'pass') {
-			output.out(`${dim(output, '✓')} ${stepKey(ref)} already done`);
+			output.out(`${paint(output, 'muted', '✓')} ${stepKey(ref)} already done`);
 		} else {
 			todo.push({ref, lesson, step, report});
 		}
@@ -56,18 +57,10 @@ export const solveCommand = async (
 			}
 
 			output.out('');
-			output.out(bold(output, `▶ ${lesson.title} — ${step.title} (${stepKey(ref)})`));
-			const result = await engine.runStep(ref, {
-				signal: controller.signal,
-				onEvent(event) {
-					if (event.type === 'start') {
-						const prompt = event.command.where === 'host' ? '#' : `${event.command.where} #`;
-						output.out(dim(output, `${prompt} ${event.command.text.replace(/\n/g, `\n${prompt} `)}`));
-					} else if (event.type === 'output') {
-						output.raw(event.chunk);
-					}
-				},
-			});
+			output.out(paint(output, 'heading', `▶ ${lesson.title} — ${step.title} (${stepKey(ref)})`));
+			const printer = runEventPrinter({rows: rows => writeRows(output, rows), raw: output.raw});
+			const result = await engine.runStep(ref, {signal: controller.signal, onEvent: printer.onEvent});
+			printer.flush();
 			for (const change of result.changes) {
 				output.out(`${change.sign} ${change.text}`);
 			}

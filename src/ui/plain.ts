@@ -1,10 +1,11 @@
 import {fillKnownVariables} from '../lesson/variables.ts';
 import type {Variables} from '../lesson/types.ts';
-import type {Progress, RunEvent, StepRef, Workshop} from '../workshop/api.ts';
+import type {Progress, StepRef, Workshop} from '../workshop/api.ts';
 import {errorMessage} from './view/errors.ts';
 import {lineToString, type Line} from './view/lines.ts';
 import {loadMarkdown, renderMarkdown} from './view/markdown.ts';
-import {changeLines, checkLines, commandLines, hintLines, progressText, wherePhrase} from './view/sections.ts';
+import {runEventPrinter} from './view/report-lines.ts';
+import {changeLines, checkLines, commandLines, hintLines, wherePhrase} from './view/sections.ts';
 import {initialState, refAt, stepStatus} from './state/state.ts';
 import {createTheme} from './view/theme.ts';
 
@@ -17,9 +18,6 @@ export type PlainOptions = {
 	/** Stops a run; without one, SIGINT does. */
 	signal?: AbortSignal;
 };
-
-// Long work prints its progress at most this often: a log wants a trace, not a flood.
-const progressEveryMs = 1000;
 
 /**
  * The workshop as plain text, for screen readers, logs and pipes: the lesson list, then the
@@ -133,48 +131,11 @@ async function runAndReport(workshop: Workshop, ref: StepRef, context: RunContex
 		process.on('SIGINT', stop);
 	}
 
-	let partial = '';
-	let lastProgress = 0;
-	const onEvent = (event: RunEvent) => {
-		switch (event.type) {
-			case 'start': {
-				for (const text of event.command.text.split('\n').filter(row => row.trim() !== '')) {
-					write(theme.paint('command', `$ ${text}`));
-				}
-
-				break;
-			}
-
-			case 'output': {
-				const pieces = (partial + event.chunk).split('\n');
-				partial = pieces.pop() ?? '';
-				for (const piece of pieces) {
-					// A carriage return redraws a terminal row; a log keeps only what was last drawn.
-					write(piece.split('\r').filter(Boolean).at(-1) ?? '');
-				}
-
-				break;
-			}
-
-			case 'progress': {
-				const now = Date.now();
-				const finished = event.total !== undefined && event.done >= event.total;
-				if (finished || now - lastProgress >= progressEveryMs) {
-					lastProgress = now;
-					write(theme.paint('muted', `progress: ${progressText(event)}`));
-				}
-
-				break;
-			}
-		}
-	};
-
+	const printer = runEventPrinter({rows: writeLines});
 	try {
 		write(`Running ${ref.lesson}/${ref.step} ${context.where}…`);
-		const result = await workshop.runStep(ref, {signal: abort.signal, onEvent});
-		if (partial !== '') {
-			write(partial);
-		}
+		const result = await workshop.runStep(ref, {signal: abort.signal, onEvent: printer.onEvent});
+		printer.flush();
 
 		write();
 		if (result.cancelled) {

@@ -61,14 +61,14 @@ test('the container ends and takes its links along', describes, {container: with
 test('a container sharing the host\'s netns reports no container links', describes, {container: shell(['pid', 'mnt']), hostLinks: ip('host-veth'), containerLinks: ip('host-veth')}, {container: shell(['pid', 'mnt']), hostLinks: ip('host-veth'), containerLinks: ip('host-veth')}, []);
 test('tmp created sticky', describes, {files: {'/ubunturoot/tmp': null}}, {files: {'/ubunturoot/tmp': {type: 'dir', mode: '1777', size: 4096}}}, ['+ /ubunturoot/tmp created (dir, mode 1777)']);
 test('tmp gets +t', describes, {files: {'/ubunturoot/tmp': {type: 'dir', mode: '0777', size: 4096}}}, {files: {'/ubunturoot/tmp': {type: 'dir', mode: '1777', size: 4096}}}, ['~ /ubunturoot/tmp mode 0777 → 1777']);
-test('the tarball appears', describes, {files: {'/root/.cache/rootcamp/ubuntu_root.tar': null}}, {files: {'/root/.cache/rootcamp/ubuntu_root.tar': {type: 'file', mode: '0644', size: 207 * 1024 * 1024}}}, ['+ /root/.cache/rootcamp/ubuntu_root.tar (207 MB)']);
+test('the tarball appears', describes, {files: {'/root/.cache/rootcamp/ubuntu_root.tar': null}}, {files: {'/root/.cache/rootcamp/ubuntu_root.tar': {type: 'file', mode: '0644', size: 207 * 1024 * 1024}}}, ['+ /root/.cache/rootcamp/ubuntu_root.tar (217 MB)']);
 test('resolv.conf written', describes, {files: {'/ubunturoot/etc/resolv.conf': {type: 'file', mode: '0644', size: 0, preview: ''}}}, {files: {'/ubunturoot/etc/resolv.conf': {type: 'file', mode: '0644', size: 20, preview: 'nameserver 10.0.0.1\n'}}}, [
 	'~ /ubunturoot/etc/resolv.conf changed (empty → nameserver 10.0.0.1)',
 ]);
 test('resolv.conf symlink replaced by a file', describes, {files: {'/ubunturoot/etc/resolv.conf': {type: 'symlink', mode: '0777', size: 39, target: '../run/systemd/resolve/stub-resolv.conf'}}}, {files: {'/ubunturoot/etc/resolv.conf': {type: 'file', mode: '0644', size: 20, preview: 'nameserver 10.0.0.1\n'}}}, [
 	'~ /ubunturoot/etc/resolv.conf: symlink (→ ../run/systemd/resolve/stub-resolv.conf) → file (nameserver 10.0.0.1)',
 ]);
-test('a big file grows', describes, {files: {'/x': {type: 'file', mode: '0644', size: 2048}}}, {files: {'/x': {type: 'file', mode: '0644', size: 4096}}}, ['~ /x changed (2.0 KB → 4.0 KB)']);
+test('a big file grows', describes, {files: {'/x': {type: 'file', mode: '0644', size: 2048}}}, {files: {'/x': {type: 'file', mode: '0644', size: 4096}}}, ['~ /x changed (2.0 kB → 4.1 kB)']);
 test('a file removed', describes, {files: {'/x': {type: 'file', mode: '0644', size: 1}}}, {files: {'/x': null}}, ['- /x removed']);
 test('a directory\'s size is not news', describes, {files: {'/ubunturoot': {type: 'dir', mode: '0755', size: 4096}}}, {files: {'/ubunturoot': {type: 'dir', mode: '0755', size: 8192}}}, []);
 test('a path watched only afterwards is not compared', describes, {}, {files: {'/x': {type: 'file', mode: '0644', size: 1}}}, []);

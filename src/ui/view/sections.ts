@@ -1,7 +1,8 @@
+import {formatSize} from '../../check/format.ts';
 import type {Status} from '../../check/types.ts';
 import type {Variables} from '../../lesson/types.ts';
 import type {Change, FilledCommand, StepReport} from '../../workshop/api.ts';
-import {foldCommand, formatBytes, formatDuration, line, toned, truncate, wrapWords, type Line} from './lines.ts';
+import {foldCommand, formatDuration, line, toned, truncate, wrapWords, type Line} from './lines.ts';
 import type {RunProgress, RunState} from '../state/state.ts';
 import type {Tone} from './theme.ts';
 
@@ -156,7 +157,7 @@ export function changeLines(changes: Change[] | undefined, width: number, limit 
 export function progressText(progress: RunProgress): string {
 	// The current item, cut so that the bar keeps its room (a tar path can be long).
 	const item = progress.item ? ` · ${progress.item.length > 48 ? `${progress.item.slice(0, 47)}…` : progress.item}` : '';
-	const amount = (value: number) => (progress.unit === 'bytes' ? formatBytes(value) : String(value));
+	const amount = (value: number) => (progress.unit === 'bytes' ? formatSize(value) : String(value));
 	if (progress.total === undefined || progress.total <= 0) {
 		return `${progress.unit === 'bytes' ? amount(progress.done) : `${progress.done} ${progress.unit}`}${item}`;
 	}

@@ -1,6 +1,7 @@
 import {stripVTControlCharacters} from 'node:util';
 import test from 'ava';
-import {foldCommand, formatBytes, formatDuration, lineText, lineToString, line, toned, truncate, visibleWidth, wrapStyled, wrapWords} from '../../../src/ui/view/lines.ts';
+import {formatSize as formatBytes} from '../../../src/check/format.ts';
+import {foldCommand, formatDuration, lineText, lineToString, line, toned, truncate, visibleWidth, wrapStyled, wrapWords} from '../../../src/ui/view/lines.ts';
 import {createTheme} from '../../../src/ui/view/theme.ts';
 
 test('wrapWords breaks between words and splits words longer than a row', t => {
