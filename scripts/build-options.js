@@ -13,6 +13,6 @@ export const bundleOptions = {
 	// Lesson prose has no code blocks to colour and no emoji codes: see src/ui/view/no-highlight.ts, no-emoji.ts.
 	alias: {'cli-highlight': './src/ui/view/no-highlight.ts', 'node-emoji': './src/ui/view/no-emoji.ts'},
 	define: {'process.env.NODE_ENV': '"production"'},
-	banner: {js: "import {createRequire as __rootcampRequire} from 'node:module'; const require = __rootcampRequire(import.meta.url);"},
+	banner: {js: 'import {createRequire as __rootcampRequire} from \'node:module\'; const require = __rootcampRequire(import.meta.url);'},
 	logLevel: 'warning',
 };

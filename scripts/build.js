@@ -1,7 +1,7 @@
 // Bundles the CLI so that `rootcamp verify` loads one small file instead of hundreds of modules,
 // and splits the app, the Markdown renderer and each command into chunks loaded only when used.
-import {build} from 'esbuild';
 import {chmodSync, rmSync} from 'node:fs';
+import {build} from 'esbuild';
 import {bundleOptions} from './build-options.js';
 
 rmSync('dist', {recursive: true, force: true});

@@ -68,7 +68,8 @@ const main = async (argv: string[]): Promise<number> => {
 
 	if (values.version) {
 		const {readFileSync} = await import('node:fs');
-		output.out(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+		const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+		output.out(version);
 		return 0;
 	}
 
@@ -162,16 +163,13 @@ for (const stream of [process.stdout, process.stderr]) {
 	});
 }
 
-main(process.argv.slice(2)).then(
-	code => {
-		process.exitCode = code;
-	},
-	(error: unknown) => {
-		process.stderr.write(`rootcamp: ${error instanceof Error ? error.message : String(error)}\n`);
-		if (process.env['ROOTCAMP_DEBUG'] && error instanceof Error) {
-			process.stderr.write(`${error.stack}\n`);
-		}
+try {
+	process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+	process.stderr.write(`rootcamp: ${error instanceof Error ? error.message : String(error)}\n`);
+	if (process.env.ROOTCAMP_DEBUG && error instanceof Error) {
+		process.stderr.write(`${error.stack}\n`);
+	}
 
-		process.exitCode = exitCodeOf(error);
-	},
-);
+	process.exitCode = exitCodeOf(error);
+}

@@ -3,9 +3,9 @@ import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {cli, requirePrivileges, scratch} from './helpers/privileged.ts';
-import {tempFolders} from './helpers/temp-folders.ts';
+import {temporaryFolders} from './helpers/temp-folders.ts';
 
-const newHome = tempFolders('rootcamp-cli-');
+const newHome = temporaryFolders('rootcamp-cli-');
 
 const run = (args: string[], env: NodeJS.ProcessEnv = {}, user?: string) => {
 	const home = newHome();
@@ -25,7 +25,7 @@ const exitsWith = test.macro({
 	title: (_, args: string[], code: number) => `rootcamp ${args.join(' ')} exits ${code}`,
 });
 
-test(exitsWith, ['--help'], 0, /rootcamp verify \[LESSON\[\/STEP\]\]/);
+test(exitsWith, ['--help'], 0, /rootcamp verify \[LESSON\[\/STEP]]/);
 test(exitsWith, ['--version'], 0, /^\d+\.\d+\.\d+/);
 test(exitsWith, ['frobnicate'], 2, /unknown command "frobnicate"/);
 test(exitsWith, ['list', '--no-such-flag'], 2, /no-such-flag/);
@@ -76,7 +76,9 @@ test('solve shows what it would run and runs nothing without --yes or a terminal
 	}
 
 	const area = scratch('noyes');
-	t.teardown(() => area.remove());
+	t.teardown(() => {
+		area.remove();
+	});
 	const result = spawnSync(process.execPath, [cli, 'solve', 'copy', '--route', 'busybox', '--rootfs', area.rootfs], {env: area.env, encoding: 'utf8', input: ''});
 	t.is(result.status, 2, result.stderr);
 	t.regex(result.stdout, /rootcamp will run, as root:/);

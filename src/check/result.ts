@@ -1,6 +1,6 @@
 import type {CheckSpec} from '../lesson/types.ts';
-import type {CheckResult} from './types.ts';
 import {namedSteps} from '../lesson/named-steps.ts';
+import type {CheckResult} from './types.ts';
 
 /** What a result says besides its status and message. */
 export type Details = {expected?: string; actual?: string};

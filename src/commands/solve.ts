@@ -1,7 +1,7 @@
 import {stepKey} from '../workshop/progress.ts';
 import type {WorkshopForCommands} from '../workshop/api.ts';
-import {confirmPrivileged} from './confirm.ts';
 import {runEventPrinter} from '../ui/view/report-lines.ts';
+import {confirmPrivileged} from './confirm.ts';
 import {paint, writeRows, type Output} from './output.ts';
 import {requireRoot} from './require-root.ts';
 import {printStep} from './verify.ts';
@@ -36,14 +36,17 @@ export const solveCommand = async (
 	}
 
 	const plan = todo.flatMap(({ref}) => engine.commandsFor(ref, variables).map(command =>
-		`[${stepKey(ref)} ${command.where === 'host' || command.where === 'container' ? `on the ${command.where}` : `in the ${command.where} shell`}] ${command.text.replace(/\n/g, '; ')}`));
+		`[${stepKey(ref)} ${command.where === 'host' || command.where === 'container' ? `on the ${command.where}` : `in the ${command.where} shell`}] ${command.text.replaceAll('\n', '; ')}`));
 	if (!await confirmPrivileged(output, plan, yes)) {
 		output.out('nothing was run');
 		return 1;
 	}
 
 	const controller = new AbortController();
-	const stop = () => controller.abort();
+	const stop = () => {
+		controller.abort();
+	};
+
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 	try {
@@ -58,7 +61,9 @@ export const solveCommand = async (
 
 			output.out('');
 			output.out(paint(output, 'heading', `▶ ${lesson.title} — ${step.title} (${stepKey(ref)})`));
-			const printer = runEventPrinter({rows: rows => writeRows(output, rows), raw: output.raw});
+			const printer = runEventPrinter({rows(rows) {
+				writeRows(output, rows);
+			}, raw: output.raw});
 			const result = await engine.runStep(ref, {signal: controller.signal, onEvent: printer.onEvent});
 			printer.flush();
 			for (const change of result.changes) {

@@ -1,5 +1,4 @@
-import type {Report, StepReport} from '../workshop/api.ts';
-import type {WorkshopForCommands} from '../workshop/api.ts';
+import {type Report, type StepReport, type WorkshopForCommands} from '../workshop/api.ts';
 import {verdictLines} from '../ui/view/report-lines.ts';
 import {paint, writeRows, type Output} from './output.ts';
 import {requireRoot} from './require-root.ts';

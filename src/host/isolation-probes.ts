@@ -44,21 +44,21 @@ type Base = {
 /** The isolation probes of one evaluation round, sharing its memo. */
 export function isolationProbes({proc, rootfs, once, container, hostMounts, processes, passwd = '/etc/passwd'}: Base): IsolationProbes {
 	const probes: IsolationProbes = {
-		cgroupHierarchy: () => once('cgroupHierarchy', async () => readCgroupHierarchy({proc})),
-		cgroup: name => once(`cgroup:${name}`, async () => readCgroupGroup(await probes.cgroupHierarchy(), name)),
-		processCgroups: pid => once(`processCgroups:${pid}`, async () => readProcCgroup(pid, {proc})),
-		pidNamespace: pid => once(`pidNamespace:${pid}`, async () => namespaceLink(pid, 'pid', proc)),
-		jail: () => once('jail', async () => {
+		cgroupHierarchy: async () => once('cgroupHierarchy', async () => readCgroupHierarchy({proc})),
+		cgroup: async name => once(`cgroup:${name}`, async () => readCgroupGroup(await probes.cgroupHierarchy(), name)),
+		processCgroups: async pid => once(`processCgroups:${pid}`, async () => readProcCgroup(pid, {proc})),
+		pidNamespace: async pid => once(`pidNamespace:${pid}`, async () => namespaceLink(pid, 'pid', proc)),
+		jail: async () => once('jail', async () => {
 			const shell = await container();
 			return findJail(rootfs, {proc, processes: await processes(), hostMounts: await hostMounts(), exclude: shell === null ? [] : [shell.pid]});
 		}),
-		jailMounts: () => once('jailMounts', async () => {
+		jailMounts: async () => once('jailMounts', async () => {
 			const jail = await probes.jail();
 			return jail === null ? [] : readMountinfo(jail.pid, {proc}).catch(() => []);
 		}),
-		rootless: () => once('rootless', async () => findRootless({proc, processes: await processes()})),
-		userId: name => once(`userId:${name}`, async () => userIdOf(name, readOrEmpty(passwd))),
-		mountSource: path => once(`mountSource:${path}`, async () => sourceOf(await hostMounts(), realPathOrSame(path))),
+		rootless: async () => once('rootless', async () => findRootless({proc, processes: await processes()})),
+		userId: async name => once(`userId:${name}`, async () => userIdOf(name, readOrEmpty(passwd))),
+		mountSource: async path => once(`mountSource:${path}`, async () => sourceOf(await hostMounts(), realPathOrSame(path))),
 	};
 	return probes;
 }

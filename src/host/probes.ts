@@ -61,7 +61,7 @@ export type Probes = IsolationProbes & {
 export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: string; rootfs: string; tarballMemo?: ListingMemo}): Probes {
 	const cache = new Map<string, Promise<unknown>>();
 	// Keep the promise, not the value, so parallel checks asking for the same fact share one read.
-	const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+	const once = async <T>(key: string, read: () => Promise<T>): Promise<T> => {
 		let pending = cache.get(key) as Promise<T> | undefined;
 		if (pending === undefined) {
 			pending = read();
@@ -73,7 +73,7 @@ export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: stri
 
 	// Links, routes and neighbours of both sides, and the container's hostname, in one read: it asks
 	// for the container (a walk of /proc, a few milliseconds) only when it needs its PID.
-	const network = () => once('network', async () => readNetwork(async () => (await probes.container())?.pid, {proc}));
+	const network = async () => once('network', async () => readNetwork(async () => (await probes.container())?.pid, {proc}));
 	const net = async (where: Where): Promise<NetFacts & {hostname?: string}> => {
 		const round = await network();
 		if (where === 'host') {
@@ -86,41 +86,42 @@ export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: stri
 
 		return round.container ?? {links: [], routes: [], neighbors: []};
 	};
+
 	// One walk of /proc per round serves the container, the jail and the rootless shell.
-	const processes = () => once('processes', async () => listProcesses({proc}));
+	const processes = async () => once('processes', async () => listProcesses({proc}));
 	const root = rootfs.replace(/\/+$/, '') || '/';
 	const probes: Probes = {
 		rootfs: root,
 		proc,
 		...isolationProbes({proc, rootfs: root, once, container: async () => probes.container(), hostMounts: async () => probes.hostMounts(), processes}),
-		container: () => once('container', async () => findContainer(root, {proc, processes: await processes()})),
-		containerMounts: () => once('containerMounts', async () => {
+		container: async () => once('container', async () => findContainer(root, {proc, processes: await processes()})),
+		containerMounts: async () => once('containerMounts', async () => {
 			const container = await probes.container();
 			// The shell may end between finding it and reading its mounts: that is "no mounts", not an error.
 			return container === null ? [] : readMountinfo(container.pid, {proc}).catch(() => []);
 		}),
-		hostMounts: () => once('hostMounts', async () => readMountinfo('self', {proc})),
+		hostMounts: async () => once('hostMounts', async () => readMountinfo('self', {proc})),
 		hostLinks: async () => (await net('host')).links,
 		containerLinks: async () => (await net('container')).links,
-		fileFact: path => once(`fileFact:${path}`, async () => fileFact(path)),
-		resolve: (path, {follow}) => once(`resolve:${follow}:${path}`, async () => {
+		fileFact: async path => once(`fileFact:${path}`, async () => fileFact(path)),
+		resolve: async (path, {follow}) => once(`resolve:${follow}:${path}`, async () => {
 			const [base, inside] = splitRoot(root, path, proc);
 			return resolveInRoot(base, inside, {follow, lstat: probes.fileFact});
 		}),
-		text: path => once(`text:${path}`, async () => readText(path)),
-		packages: () => once('packages', async () => readDpkgStatus(root)),
-		aptLists: () => once('aptLists', async () => countAptLists(root)),
-		tarball: path => once(`tarball:${path}`, async () => listTarball(path, tarballMemo)),
-		resolver: () => once('resolver', async () => upstreamResolver()),
-		command: async (where, command) => {
+		text: async path => once(`text:${path}`, async () => readText(path)),
+		packages: async () => once('packages', async () => readDpkgStatus(root)),
+		aptLists: async () => once('aptLists', async () => countAptLists(root)),
+		tarball: async path => once(`tarball:${path}`, async () => listTarball(path, tarballMemo)),
+		resolver: async () => once('resolver', async () => upstreamResolver()),
+		async command(where, command) {
 			const container = where === 'container' ? await probes.container() : null;
 			return runCheckCommand(where, command, container === null ? {} : {pid: container.pid});
 		},
 		routes: async where => (await net(where)).routes,
 		neighbors: async where => (await net(where)).neighbors,
 		hostname: async where => (where === 'host' ? once('hostname:host', async () => hostHostname({proc})) : (await net('container')).hostname),
-		entries: path => once(`entries:${path}`, async () => listEntries(path)),
-		ping: async (where, address, dev) => {
+		entries: async path => once(`entries:${path}`, async () => listEntries(path)),
+		async ping(where, address, dev) {
 			const container = where === 'container' ? await probes.container() : null;
 			return sendPing(where, address, dev, container === null ? {proc} : {pid: container.pid, proc});
 		},

@@ -7,7 +7,7 @@ const flagWords = new Set(['absent', 'up', 'down', 'if-present', 'no-block']);
 type Word = {text: string; key?: string};
 
 /** Splits a check line into words; double quotes group, `\"` escapes a quote, other backslashes stay (regexes). */
-export const splitWords = (line: string): Word[] | {error: string} => {
+const splitWords = (line: string): Word[] | {error: string} => {
 	const words: Word[] = [];
 	let word = '';
 	let key: string | undefined;

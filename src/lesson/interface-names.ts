@@ -1,7 +1,7 @@
 import {UsageError} from '../errors.ts';
 
 /** The kernel's limit on interface names (IFNAMSIZ is 16 bytes with the final NUL). */
-export const maxInterfaceName = 15;
+const maxInterfaceName = 15;
 
 /** Accepts an interface name the kernel would accept, or says exactly why not. */
 export const validateInterfaceName = (name: string): string => {
@@ -15,7 +15,6 @@ export const validateInterfaceName = (name: string): string => {
 
 	return name;
 };
-
 
 const namePatterns = [
 	/\bip\s+link\s+add\s+(?:name\s+)?(\S+)/g,

@@ -1,8 +1,7 @@
 import {parseCheckLine} from './check-line.ts';
-import {sideShells} from './types.ts';
-import type {CgroupSelector, SideShell, CommandBlock, Lesson, LessonError, Requirement, Route, Step} from './types.ts';
+import {sideShells, type CgroupSelector, type SideShell, type CommandBlock, type Lesson, type LessonError, type Requirement, type Route, type Step} from './types.ts';
 
-const stepHeading = /^##\s+(.*?)\s*(?:\{#([^}]*)\})?\s*$/;
+const stepHeading = /^##\s+(.*?)\s*(?:{#([^}]*)})?\s*$/;
 const fenceOpen = /^(`{3,}|~{3,})\s*(.*)$/;
 const idPattern = /^[a-z][a-z\d]*(?:-[a-z\d]+)*$/;
 const routes: readonly Route[] = ['docker', 'debootstrap', 'busybox'];
@@ -42,19 +41,19 @@ type StepDraft = Step & {proseLines: string[]; hintLines: string[]};
 export const parseLesson = (text: string, file: string, order = 0): Parsed => {
 	const errors: LessonError[] = [];
 	const error = (line: number, message: string) => errors.push({file, line, message});
-	const lines = text.replace(/\r\n/g, '\n').split('\n');
+	const lines = text.replaceAll('\r\n', '\n').split('\n');
 	const front = parseFrontMatter(lines);
 	if (!front) {
 		error(1, 'missing front matter: the file must start with a --- block holding id and title');
 		return {errors};
 	}
 
-	const id = front.fields['id']?.value ?? '';
-	const title = front.fields['title']?.value ?? '';
+	const id = front.fields.id?.value ?? '';
+	const title = front.fields.title?.value ?? '';
 	if (!id) {
 		error(1, 'front matter has no id');
 	} else if (!idPattern.test(id)) {
-		error(front.fields['id']!.line, `lesson id "${id}" must be lowercase words joined by "-"`);
+		error(front.fields.id!.line, `lesson id "${id}" must be lowercase words joined by "-"`);
 	}
 
 	if (!title) {
@@ -138,7 +137,7 @@ export const parseLesson = (text: string, file: string, order = 0): Parsed => {
 			error(decisive[0]!.line, `step "${draft.id}" is unobservable, so its checks can only be advice: end the line with \`advice\``);
 		}
 
-		if (!draft.hintLines.length) {
+		if (draft.hintLines.length === 0) {
 			error(draft.line, `step "${draft.id}" has no hint: add a "> **Hint:** …" line`);
 		}
 
@@ -195,11 +194,11 @@ const parseCommandBlock = (info: string[], text: string, line: number, error: (l
 };
 
 const parseCheckBlock = (step: StepDraft, body: string[], firstLine: number, error: (line: number, message: string) => void) => {
-	body.forEach((raw, offset) => {
+	for (const [offset, raw] of body.entries()) {
 		const line = firstLine + offset;
 		const text = raw.trim();
 		if (!text || text.startsWith('#')) {
-			return;
+			continue;
 		}
 
 		const directive = /^(unobservable|requires|after)\s*:\s*(.*)$/.exec(text);
@@ -213,7 +212,7 @@ const parseCheckBlock = (step: StepDraft, body: string[], firstLine: number, err
 				}
 			}
 
-			return;
+			continue;
 		}
 
 		if (directive?.[1] === 'unobservable') {
@@ -222,7 +221,7 @@ const parseCheckBlock = (step: StepDraft, body: string[], firstLine: number, err
 			}
 
 			step.unobservable = directive[2];
-			return;
+			continue;
 		}
 
 		if (directive?.[1] === 'requires') {
@@ -234,7 +233,7 @@ const parseCheckBlock = (step: StepDraft, body: string[], firstLine: number, err
 				}
 			}
 
-			return;
+			continue;
 		}
 
 		const check = parseCheckLine(text, line);
@@ -243,7 +242,7 @@ const parseCheckBlock = (step: StepDraft, body: string[], firstLine: number, err
 		} else {
 			step.checks.push(check);
 		}
-	});
+	}
 };
 
 const trimBlank = (lines: string[]): string => lines.join('\n').replace(/^\s*\n/, '').trim();

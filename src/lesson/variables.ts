@@ -1,6 +1,6 @@
 import {variableNames, type VariableName, type Variables} from './types.ts';
 
-const pattern = /\{\{\s*([a-zA-Z_][\w-]*)\s*\}\}/g;
+const pattern = /{{\s*([a-zA-Z_][\w-]*)\s*}}/g;
 
 /** True for a name lessons may use as `{{name}}`. */
 export const isVariableName = (name: string): name is VariableName =>
@@ -23,7 +23,7 @@ export class MissingVariableError extends Error {
 
 /** Fills every `{{name}}`; an unknown name is left as written (lint reports it), a known but unset one throws. */
 export const fillVariables = (text: string, variables: Partial<Variables>): string =>
-	text.replace(pattern, (whole, name: string) => {
+	text.replaceAll(pattern, (whole, name: string) => {
 		if (!isVariableName(name)) {
 			return whole;
 		}
@@ -38,4 +38,4 @@ export const fillVariables = (text: string, variables: Partial<Variables>): stri
 
 /** Fills what it can and leaves unset variables as `{{name}}`: for display before a container exists. */
 export const fillKnownVariables = (text: string, variables: Partial<Variables>): string =>
-	text.replace(pattern, (whole, name: string) => (isVariableName(name) ? variables[name] ?? whole : whole));
+	text.replaceAll(pattern, (whole, name: string) => (isVariableName(name) ? variables[name] ?? whole : whole));

@@ -6,7 +6,7 @@ import {runProcess, type ProcessResult, type RunOptions} from './process.ts';
  * as if typed into that shell: no `-e`, since `mkdir -v /proc` failing on a second run must not
  * keep `mount -t proc` from running. The same works for a shell the learner started by hand.
  */
-export const runInContainer = (pid: number, script: string, options: RunOptions = {}): Promise<ProcessResult> =>
+export const runInContainer = async (pid: number, script: string, options: RunOptions = {}): Promise<ProcessResult> =>
 	runProcess(enterArgv(pid, ['/bin/sh', '-c', script]), {
 		...options,
 		env: {DEBIAN_FRONTEND: 'noninteractive', ...options.env},

@@ -104,7 +104,9 @@ export const runProcess = async (argv: string[], options: RunOptions = {}): Prom
 	const endGroup = () => {
 		cancelled = true;
 		killGroup(child.pid, 'SIGTERM');
-		const killer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killAfterMs ?? 3000);
+		const killer = setTimeout(() => {
+			killGroup(child.pid, 'SIGKILL');
+		}, options.killAfterMs ?? 3000);
 		killer.unref();
 	};
 

@@ -10,7 +10,7 @@ export type ProgressEvent = {type: 'progress'; done: number; total?: number; uni
  * the packages it validated: that count is the total of each later phase. Phase headers
  * ("Unpacking required packages...", "Unpacking the base system...") are not packages.
  */
-const debootstrapLine = /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) (\S+?)(?:\.\.\.|\s|$)/;
+const debootstrapLine = /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) (\S+?)(?:\.{3}|\s|$)/;
 const debootstrapHeaders = new Set(['InRelease', 'Release', 'Packages', 'required', 'the', 'base']);
 
 /**
@@ -58,7 +58,7 @@ export const outputProgress = (onOutput: (chunk: string) => void, onProgress: (e
 			} else if (line.startsWith('Setting up ')) {
 				packagesDone++;
 				onProgress({type: 'progress', done: packagesDone, total: packagesTotal, unit: 'packages', item: line.slice(0, -3).replace(/ \(.*$/, '')});
-			} else if (/^(?:\.\/)?[\w.+-]+(?:\/[^\s]*)?$/.test(line)) {
+			} else if (/^(?:\.\/)?[\w.+-]+(?:\/\S*)?$/.test(line)) {
 				files++;
 				// tar -v prints thousands of lines a second: a report every 200 files is plenty for a bar.
 				if (files - lastReport >= 200) {

@@ -14,7 +14,7 @@ async function releaseStdin(stdin: NodeJS.ReadStream): Promise<void> {
 }
 
 /** One word for `sh -c`, quoted so the shell passes it through unchanged. */
-const shellWord = (word: string) => `'${word.replaceAll('\'', '\'\\\'\'')}'`;
+const shellWord = (word: string) => `'${word.replaceAll('\'', String.raw`'\''`)}'`;
 
 /**
  * The command that runs `argv` on a terminal of its own. An interactive shell makes its process
@@ -48,7 +48,7 @@ export async function runShell(argv: string[], stdin: NodeJS.ReadStream = proces
 
 	const {file, args, env} = onTerminalOfItsOwn(argv);
 	await releaseStdin(stdin);
-	const ignore = () => {};
+	const ignore = () => undefined;
 	process.on('SIGINT', ignore);
 	process.on('SIGQUIT', ignore);
 	try {

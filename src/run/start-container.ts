@@ -13,7 +13,7 @@ export type StartedContainer = {
 	stdin: string;
 };
 
-const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+const quote = (text: string) => `'${text.replaceAll('\'', String.raw`'\''`)}'`;
 
 /**
  * Starts the write-up's exact `unshare … chroot ROOTFS /bin/bash` in a session of its own (or,

@@ -64,9 +64,9 @@ function farewell(workshop: Workshop, state: AppState): string {
  * where a learner (or a test driving tmux under CI) must see every frame.
  */
 async function withoutCiVariables<T>(load: () => Promise<T>): Promise<T> {
-	const saved = {CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION']};
-	delete process.env['CI'];
-	delete process.env['CONTINUOUS_INTEGRATION'];
+	const saved = {CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION};
+	delete process.env.CI;
+	delete process.env.CONTINUOUS_INTEGRATION;
 	try {
 		return await load();
 	} finally {
@@ -114,7 +114,7 @@ export async function runApp(workshop: Workshop, options: AppOptions): Promise<n
 			// Ink draws from the cursor: start it at the top of a clean screen, over the early frame.
 			stdout.write('\u001B[H\u001B[J');
 			const instance = render(<WorkshopApp workshop={workshop} initial={state} color={color} banner={banner}/>, {exitOnCtrlC: false});
-			// eslint-disable-next-line no-await-in-loop
+
 			const outcome = await instance.waitUntilExit() as Outcome | undefined;
 			instance.cleanup();
 			screen.leave();
@@ -128,7 +128,7 @@ export async function runApp(workshop: Workshop, options: AppOptions): Promise<n
 			state = reducer(outcome.state, {type: 'returned'});
 			try {
 				const {runShell} = await import('../run/shell.ts');
-				// eslint-disable-next-line no-await-in-loop
+
 				await runShell(outcome.argv);
 			} catch (error) {
 				state = reducer(state, {type: 'error', message: `The shell could not start: ${errorMessage(error)}`});

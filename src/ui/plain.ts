@@ -43,6 +43,7 @@ export async function runPlain(workshop: Workshop, options: PlainOptions): Promi
 			stdout.write(`${text}\n`);
 		}
 	};
+
 	const writeLines = (rows: Line[]) => {
 		for (const row of rows) {
 			write(lineToString(row, theme).trimEnd());
@@ -64,11 +65,11 @@ export async function runPlain(workshop: Workshop, options: PlainOptions): Promi
 
 	const state = initialState(workshop.course, progress, {yes: options.yes});
 	write(theme.paint('title', 'rootcamp: lessons'));
-	state.outline.forEach((lesson, index) => {
+	for (const [index, lesson] of state.outline.entries()) {
 		const passed = lesson.steps.filter(step => stepStatus(state, `${lesson.id}/${step.id}`) === 'pass').length;
 		const here = index === state.lesson ? ' (you are here)' : '';
 		write(`  ${index + 1}. ${lesson.title}: ${passed} of ${lesson.steps.length} steps passed${here}`);
-	});
+	}
 
 	const ref: StepRef | undefined = refAt(state.outline, state);
 	const lesson = workshop.course.lessons[state.lesson];
@@ -124,7 +125,10 @@ async function runAndReport(workshop: Workshop, ref: StepRef, context: RunContex
 	const {write, writeLines, width} = context;
 	const theme = createTheme(context.color);
 	const abort = new AbortController();
-	const stop = () => abort.abort();
+	const stop = () => {
+		abort.abort();
+	};
+
 	context.signal?.addEventListener('abort', stop, {once: true});
 	const ownsSigint = !context.signal;
 	if (ownsSigint) {

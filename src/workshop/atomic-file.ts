@@ -31,7 +31,7 @@ export const readJsonOrSetAside = <T>(path: string, valid: (value: unknown) => v
 		}
 	} catch {}
 
-	const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+	const aside = `${path}.corrupt-${new Date().toISOString().replaceAll(/[:.]/g, '-')}`;
 	try {
 		renameSync(path, aside);
 	} catch {}

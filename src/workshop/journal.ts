@@ -1,6 +1,6 @@
 import {join} from 'node:path';
-import {readJsonOrSetAside, writeJsonAtomic} from './atomic-file.ts';
 import type {SideShell} from '../lesson/types.ts';
+import {readJsonOrSetAside, writeJsonAtomic} from './atomic-file.ts';
 
 /** Something the workshop created on the host, which `reset` undoes. */
 export type JournalEntry =

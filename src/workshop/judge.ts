@@ -56,7 +56,6 @@ export class Judge {
 
 		// A step that builds on an earlier one is not judged on what the rootfs happened to hold.
 		for (const ref of step.after) {
-			// eslint-disable-next-line no-await-in-loop -- in order: the first unmet step is the one to name
 			const earlier = await this.judged(ref, probes);
 			if (earlier.status === 'fail') {
 				return {

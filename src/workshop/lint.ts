@@ -23,14 +23,11 @@ export const lintCourse = (dir: string): {course: Course; errors: LessonError[]}
 
 		for (const step of lesson.steps) {
 			for (const command of step.commands) {
-				command.text.split('\n').forEach((text, offset) => {
+				for (const [offset, text] of command.text.split('\n').entries()) {
 					unknownVariables(text, command.line + 1 + offset);
-					try {
-						interfaceNamesIn(text);
-					} catch (error) {
-						errors.push({file: lesson.file, line: command.line + 1 + offset, message: (error as Error).message});
-					}
-				});
+					const problem = interfaceProblem(text);
+					errors.push(...(problem ? [{file: lesson.file, line: command.line + 1 + offset, message: problem}] : []));
+				}
 			}
 
 			for (const check of step.checks) {
@@ -46,6 +43,16 @@ export const lintCourse = (dir: string): {course: Course; errors: LessonError[]}
 	errors.push(...deadNamedSteps(course));
 	errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 	return {course, errors};
+};
+
+/** What is wrong with the interface names a command line makes (too long for the kernel), if anything. */
+const interfaceProblem = (text: string): string | undefined => {
+	try {
+		interfaceNamesIn(text);
+		return undefined;
+	} catch (error) {
+		return (error as Error).message;
+	}
 };
 
 /**

@@ -13,11 +13,11 @@ export type Paths = {
 
 /** The XDG state and cache folders for rootcamp, from the environment. */
 export const defaultPaths = (env: NodeJS.ProcessEnv = process.env): Paths => {
-	const home = env['HOME'] || homedir();
-	const state = join(env['XDG_STATE_HOME'] || join(home, '.local/state'), 'rootcamp');
+	const home = env.HOME || homedir();
+	const state = join(env.XDG_STATE_HOME || join(home, '.local/state'), 'rootcamp');
 	return {
 		state,
-		cache: join(env['XDG_CACHE_HOME'] || join(home, '.cache'), 'rootcamp'),
+		cache: join(env.XDG_CACHE_HOME || join(home, '.cache'), 'rootcamp'),
 		run: join(state, 'run'),
 	};
 };

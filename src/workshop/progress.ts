@@ -8,7 +8,7 @@ const isProgress = (value: unknown): value is Progress =>
 	&& typeof (value as Progress).passed === 'object' && (value as Progress).passed !== null;
 
 /** A new learner's progress. */
-export const emptyProgress = (): Progress => ({version: 1, passed: {}});
+const emptyProgress = (): Progress => ({version: 1, passed: {}});
 
 /** `lesson/step`, the key progress and reports use. */
 export const stepKey = (ref: StepRef) => `${ref.lesson}/${ref.step}`;

@@ -56,8 +56,6 @@ export const removeCgroup = async (path: string, {timeoutMs = 3000}: {timeoutMs?
 	}
 };
 
-
-
 function readProcsOf(path: string): number[] {
 	try {
 		return parseProcs(readFileSync(join(path, 'cgroup.procs'), 'utf8'));

@@ -88,31 +88,44 @@ export const reset = async (engine: ResetContext, purge: boolean): Promise<Reset
 	}
 
 	for (const entry of engine.journal.entries()) {
-		if (entry.kind === 'link') {
-			const hostLinks = await engine.probes().hostLinks();
-			if (hostLinks.some(link => link.name === entry.name)) {
-				const result = await runProcess(['ip', 'link', 'del', entry.name]);
-				if (result.exitCode !== 0 && (await engine.probes().hostLinks()).some(link => link.name === entry.name)) {
-					left.push(`could not delete ${entry.name}: ${result.output.trim()}`);
-					continue;
+		switch (entry.kind) {
+			case 'link': {
+				const hostLinks = await engine.probes().hostLinks();
+				if (hostLinks.some(link => link.name === entry.name)) {
+					const result = await runProcess(['ip', 'link', 'del', entry.name]);
+					if (result.exitCode !== 0 && (await engine.probes().hostLinks()).some(link => link.name === entry.name)) {
+						left.push(`could not delete ${entry.name}: ${result.output.trim()}`);
+						continue;
+					}
+
+					done.push(describeEntry(entry));
 				}
 
-				done.push(describeEntry(entry));
+				engine.journal.remove(entry);
+
+				break;
 			}
 
-			engine.journal.remove(entry);
-		} else if (entry.kind === 'mount') {
-			const result = await runProcess(['umount', entry.target]);
-			if (result.exitCode === 0 || !(await engine.probes().hostMounts()).some(mount => mount.target === entry.target)) {
+			case 'mount': {
+				const result = await runProcess(['umount', entry.target]);
+				if (result.exitCode === 0 || !(await engine.probes().hostMounts()).some(mount => mount.target === entry.target)) {
+					done.push(describeEntry(entry));
+					engine.journal.remove(entry);
+				} else {
+					left.push(`could not unmount ${entry.target}: ${result.output.trim()}`);
+				}
+
+				break;
+			}
+
+			case 'file': {
+				rmSync(entry.path, {force: true});
 				done.push(describeEntry(entry));
 				engine.journal.remove(entry);
-			} else {
-				left.push(`could not unmount ${entry.target}: ${result.output.trim()}`);
+
+				break;
 			}
-		} else if (entry.kind === 'file') {
-			rmSync(entry.path, {force: true});
-			done.push(describeEntry(entry));
-			engine.journal.remove(entry);
+		// No default
 		}
 	}
 

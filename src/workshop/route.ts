@@ -7,7 +7,7 @@ import type {Route} from '../lesson/types.ts';
 export type RouteFinding = {route: Route; usable: boolean; why: string};
 
 /** Where the offline route's static busybox comes from (Debian's busybox-static). */
-export const busyboxPath = '/bin/busybox';
+const busyboxPath = '/bin/busybox';
 
 /** Looks at each way of getting a filesystem, in the order rootcamp prefers them. */
 export const findRoutes = async (): Promise<RouteFinding[]> => [

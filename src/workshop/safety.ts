@@ -27,7 +27,7 @@ const resolveExisting = (path: string): string => {
  * directory (or the home folder) and not inside /proc, /sys, /dev, /etc, /usr, … — a typo here
  * would otherwise let `reset --purge` delete part of the learner's own system.
  */
-export const validateRootfs = (path: string, home = process.env['HOME'] ?? '/root'): string => {
+export const validateRootfs = (path: string, home = process.env.HOME ?? '/root'): string => {
 	if (!isAbsolute(path)) {
 		throw new UsageError(`the rootfs must be an absolute path (got "${path}"): for example --rootfs /ubunturoot`);
 	}
@@ -53,7 +53,7 @@ export const validateRootfs = (path: string, home = process.env['HOME'] ?? '/roo
 	return resolved;
 };
 
-export {maxInterfaceName, validateInterfaceName} from '../lesson/interface-names.ts';
+export {validateInterfaceName} from '../lesson/interface-names.ts';
 
 /** Accepts a PID as given on the command line: a positive whole number. */
 export const validatePid = (text: string): number => {

@@ -8,9 +8,9 @@ import type {ProcessResult, RunOptions} from '../run/process.ts';
 import {isAlive, launchContainer, waitForShell} from '../run/start-container.ts';
 import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
 import {UsageError} from '../errors.ts';
+import {namedSteps} from '../lesson/named-steps.ts';
 import {startedShellFacts, type JournalEntry} from './journal.ts';
 import type {ShellContext} from './context.ts';
-import {namedSteps} from '../lesson/named-steps.ts';
 
 /** The namespace that makes each side shell what it is. */
 const definingNamespace: Record<SideShell, 'mnt' | 'user'> = {jail: 'mnt', rootless: 'user'};
@@ -57,7 +57,7 @@ export const runInSideShell = async (engine: ShellContext, name: SideShell, scri
 };
 
 /** The side shell's PID: the one a learner's by-hand shell is found as, else the one rootcamp started (before it is findable). */
-export const sideShellPid = async (engine: ShellContext, name: SideShell): Promise<number | undefined> => {
+const sideShellPid = async (engine: ShellContext, name: SideShell): Promise<number | undefined> => {
 	const probes = engine.probes();
 	const found = name === 'jail' ? await probes.jail() : await probes.rootless();
 	if (found !== null) {
@@ -69,7 +69,7 @@ export const sideShellPid = async (engine: ShellContext, name: SideShell): Promi
 };
 
 const unsafeTarget = async (engine: ShellContext, name: SideShell, pid: number): Promise<string | undefined> => {
-	const proc = engine.probes().proc;
+	const {proc} = engine.probes();
 	const kind = definingNamespace[name];
 	const theirs = namespaceLink(pid, kind, proc);
 	if (theirs === undefined || theirs === namespaceLink('self', kind, proc)) {

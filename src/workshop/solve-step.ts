@@ -7,15 +7,15 @@ import {runOnHost} from '../run/host.ts';
 import {outputProgress, verboseExtractionOf} from '../run/progress.ts';
 import {startTimeOf} from '../run/signal.ts';
 import {launchContainer, typeIntoShell, waitForShell} from '../run/start-container.ts';
-import type {RunEvent} from './api.ts';
 import type {Probes} from '../host/probes.ts';
 import {UsageError} from '../errors.ts';
 import {interfaceNamesIn} from '../lesson/interface-names.ts';
+import {namedSteps} from '../lesson/named-steps.ts';
+import type {RunEvent} from './api.ts';
 import {startedShellFacts} from './journal.ts';
 import {whyMissing} from './variables.ts';
 import type {RunContext, ShellContext} from './context.ts';
 import {endStarted, runInSideShell, startSideShell} from './side-shells.ts';
-import {namedSteps} from '../lesson/named-steps.ts';
 
 type Options = {onEvent?: (event: RunEvent) => void; signal?: AbortSignal};
 
@@ -96,7 +96,7 @@ const startContainer = async (engine: RunContext, commandLine: string) => {
 	const started = await launchContainer(commandLine, engine.paths.run);
 	const shell = await waitForShell(started, async () => {
 		const container = await engine.probes().container();
-		return container && container.parentPid === started.launcherPid ? container : undefined;
+		return container?.parentPid === started.launcherPid ? container : undefined;
 	});
 	engine.journal.add({kind: 'container', ...startedShellFacts(shell, started, startTimeOf(started.launcherPid))});
 	return {shell, launchedAt};

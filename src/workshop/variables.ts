@@ -4,14 +4,14 @@ import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import type {Probes} from '../host/probes.ts';
 import {chooseWireSubnet, takenPrefixes, wireCandidates} from '../host/net/subnet.ts';
 import type {Route, VariableName, Variables} from '../lesson/types.ts';
-import type {Paths} from './paths.ts';
 import {namedSteps} from '../lesson/named-steps.ts';
+import type {Paths} from './paths.ts';
 
 /** The tarball's file name, as in the write-up. */
-export const tarballName = 'ubuntu_root.tar';
+const tarballName = 'ubuntu_root.tar';
 
 /** Variables read afresh from the host's live state, each round. */
-export type LiveVariableName = 'pid' | 'resolver' | WireVariableName | 'jail' | 'rootless';
+type LiveVariableName = 'pid' | 'resolver' | WireVariableName | 'jail' | 'rootless';
 export type StaticVariables = Omit<Variables, LiveVariableName>;
 
 /** Variables that need no probe of the host's live state: computed once per workshop. */
@@ -53,7 +53,7 @@ const cgroupfs = (proc?: string): string | undefined => {
 	return hierarchy.version === 'none' ? undefined : hierarchy.base;
 };
 
-const wireNames: readonly string[] = ['subnet', 'prefix', 'host-address', 'container-address'];
+const wireNames: ReadonlySet<string> = new Set(['subnet', 'prefix', 'host-address', 'container-address']);
 
 /** Why a variable a command or check needs has no value on this host, and what to do about it. */
 export const whyMissing = (name: VariableName): string => {
@@ -61,7 +61,7 @@ export const whyMissing = (name: VariableName): string => {
 		return `no container is running, so there is no {{pid}} yet: start it first (${namedSteps.container}, or ${namedSteps.containerWithNetwork})`;
 	}
 
-	if (wireNames.includes(name)) {
+	if (wireNames.has(name)) {
 		return `there is no {{${name}}}: rootcamp could not read the host's routes with ip, or every /30 it may use for the veth pair (${wireCandidates.join(', ')}) overlaps a route or address of this host`;
 	}
 

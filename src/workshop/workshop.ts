@@ -5,10 +5,12 @@ import {defaultLessonsDir, formatLessonError, loadCourse} from '../lesson/load.t
 import type {Course, Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables} from '../lesson/variables.ts';
 import {enterArgv} from '../run/enter.ts';
+import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
+import {HostError, UsageError} from '../errors.ts';
 import type {
 	Change, FilledCommand, LessonReport, Observation, Progress, Report, RunEvent, RunResult, SetupState, Snapshot, StepRef, StepReport, WorkshopForCommands,
 } from './api.ts';
-import {Journal} from './journal.ts';
+import {Journal, type JournalEntry} from './journal.ts';
 import {defaultPaths, type Paths} from './paths.ts';
 import {ProgressStore} from './progress.ts';
 import {chooseRoute} from './route.ts';
@@ -20,8 +22,6 @@ import {lessonLinks, nextStep, refOf, requireStep, selectSteps, watchedPaths} fr
 import {Judge} from './judge.ts';
 import {planReset, reset} from './reset.ts';
 import {forHierarchy, isolationWatch, sideVariables, type IsolationWatch} from './isolation.ts';
-import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
-import {HostError, UsageError} from '../errors.ts';
 
 export type WorkshopOptions = {
 	lessonsDir?: string;
@@ -35,7 +35,7 @@ export type WorkshopOptions = {
 };
 
 /** The default rootfs, as in the write-up. */
-export const defaultRootfs = '/ubunturoot';
+const defaultRootfs = '/ubunturoot';
 
 /** The engine: lessons, host facts, checks, runs, progress and journal behind one object. */
 export class WorkshopEngine implements WorkshopForCommands {
@@ -45,9 +45,9 @@ export class WorkshopEngine implements WorkshopForCommands {
 	readonly journal: Journal;
 	readonly warnings: string[];
 	#route: Route | undefined;
-	#store: ProgressStore;
+	readonly #store: ProgressStore;
 	#static: StaticVariables | undefined;
-	#proc: string | undefined;
+	readonly #proc: string | undefined;
 	#watch: IsolationWatch | undefined;
 	#tarballMemo: ListingMemo | undefined;
 	#cgroupVersion: 'v1' | 'v2' | 'none' | undefined;
@@ -187,7 +187,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 		const reports: LessonReport[] = await Promise.all(lessons.map(async ({lesson, steps}) => ({
 			id: lesson.id,
 			title: lesson.title,
-			steps: await Promise.all(steps.map(step => this.verifyStep({lesson: lesson.id, step: step.id}, probes))),
+			steps: await Promise.all(steps.map(async step => this.verifyStep({lesson: lesson.id, step: step.id}, probes))),
 		})));
 		const container = await probes.container();
 		const all = reports.flatMap(lesson => lesson.steps);
@@ -221,7 +221,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 		// The "after" and the verdict from one round of probes: the same moment, read once.
 		const probes = this.probes();
 		const [after, report, {describeChanges, madeByStep}] = await Promise.all([this.snapshot(probes), this.verifyStep(ref, probes), import('./diff.ts')]);
-		this.#journalNew(before, after, madeByStep);
+		this.#journalNew(madeByStep(before, after, {rootfs: this.rootfs, variables: this.staticVariables()}));
 		const changes = describeChanges(before, after, {rootfs: this.rootfs});
 		if (!run.cancelled) {
 			await this.setCurrent(report.status === 'fail' ? ref : this.next(ref) ?? ref);
@@ -283,8 +283,8 @@ export class WorkshopEngine implements WorkshopForCommands {
 	}
 
 	/** Records in the journal what appeared while rootcamp ran a step, so `reset` can undo exactly that. */
-	#journalNew(before: Snapshot, after: Snapshot, madeByStep: typeof import('./diff.ts').madeByStep) {
-		for (const entry of madeByStep(before, after, {rootfs: this.rootfs, variables: this.staticVariables()})) {
+	#journalNew(made: JournalEntry[]) {
+		for (const entry of made) {
 			this.journal.add(entry);
 		}
 	}

@@ -81,7 +81,7 @@ test('probe without member= does not look for the container', async t => {
 	const data = await probe(checkLine('cgroup rootcamp pids.max=20'), fakeProbes({
 		cgroupHierarchy: async () => v1,
 		cgroup: async () => null,
-		container: async () => {
+		async container() {
 			throw new Error('not needed');
 		},
 	}));

@@ -23,7 +23,7 @@ const judges = test.macro({
 test('exit 0 by default', judges, 'command host "true"', {where: 'host', container: null, outcome: ran(0)}, {status: 'pass'});
 test('a non-zero exit', judges, 'command host "false"', {where: 'host', container: null, outcome: ran(1, '', 'boom\n')}, {status: 'fail', actual: 'exit 1: boom', message: /`false` exited with 1, expected 0: boom/});
 test('an expected non-zero exit', judges, 'command host "false" exit=1', {where: 'host', container: null, outcome: ran(1)}, {status: 'pass'});
-test('output matches per line', judges, 'command container "ip a" output="^\\d+: vethCont"', {where: 'container', container: shell, outcome: ran(0, '1: lo: <LOOPBACK>\n12: vethCont@if13: <BROADCAST>\n')}, {status: 'pass'});
+test('output matches per line', judges, String.raw`command container "ip a" output="^\d+: vethCont"`, {where: 'container', container: shell, outcome: ran(0, '1: lo: <LOOPBACK>\n12: vethCont@if13: <BROADCAST>\n')}, {status: 'pass'});
 test('output does not match', judges, 'command container "ip a" output=vethCont', {where: 'container', container: shell, outcome: ran(0, '1: lo: <LOOPBACK>\n')}, {status: 'fail', message: /output of `ip a` does not match \/vethCont\/: 1: lo/});
 test('timed out', judges, 'command host "sleep 60"', {where: 'host', container: null, outcome: {stdout: '', stderr: '', timedOut: true}}, {status: 'fail', message: /did not finish within 10 s/});
 test('could not start', judges, 'command container "ip a"', {where: 'container', container: shell, outcome: {stdout: '', stderr: '', timedOut: false, error: '`nsenter` was not found'}}, {status: 'fail', message: /could not run: `nsenter` was not found/});

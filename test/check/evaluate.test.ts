@@ -25,7 +25,7 @@ test('an invalid line fails with the reason, without probing', async t => {
 
 test('a probe that throws is a failed check, not a crash', async t => {
 	const result = await evaluateCheck(checkLine('link vethHost in=host up'), fakeProbes({
-		hostLinks: async () => {
+		async hostLinks() {
 			throw new Error('`ip` was not found: install iproute2');
 		},
 	}));

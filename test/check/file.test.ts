@@ -27,21 +27,21 @@ async function evaluateIn(t: ExecutionContext, entries: Record<string, Entry>, l
 	return {...result, message: result.message.replaceAll(root, 'ROOT'), actual: result.actual?.replaceAll(root, 'ROOT')};
 }
 
-const tmpCheck = 'file ROOT/tmp type=dir mode=1777';
-test('sticky /tmp passes', evaluates, {tmp: {dir: 0o1777}}, tmpCheck, {status: 'pass'});
-test('chmod 777 without +t', evaluates, {tmp: {dir: 0o777}}, tmpCheck, {status: 'fail', actual: 'dir, mode 0777', expected: 'dir, mode 1777', message: /without the sticky bit \(expected 1777\).*inside the container run chmod \+t \/tmp$/});
-test('a plain 0755 /tmp', evaluates, {tmp: {dir: 0o755}}, tmpCheck, {status: 'fail', message: /has mode 0755, expected 1777: inside the container run chmod 1777 \/tmp/});
-test('no /tmp at all', evaluates, {etc: {dir: 0o755}}, tmpCheck, {status: 'fail', actual: 'missing', message: /ROOT\/tmp does not exist: create it inside the container: mkdir -p \/tmp/});
-test('/tmp is a file', evaluates, {tmp: {file: ''}}, tmpCheck, {status: 'fail', message: /is a regular file, expected a directory/});
+const temporaryCheck = 'file ROOT/tmp type=dir mode=1777';
+test('sticky /tmp passes', evaluates, {tmp: {dir: 0o1777}}, temporaryCheck, {status: 'pass'});
+test('chmod 777 without +t', evaluates, {tmp: {dir: 0o777}}, temporaryCheck, {status: 'fail', actual: 'dir, mode 0777', expected: 'dir, mode 1777', message: /without the sticky bit \(expected 1777\).*inside the container run chmod \+t \/tmp$/});
+test('a plain 0755 /tmp', evaluates, {tmp: {dir: 0o755}}, temporaryCheck, {status: 'fail', message: /has mode 0755, expected 1777: inside the container run chmod 1777 \/tmp/});
+test('no /tmp at all', evaluates, {etc: {dir: 0o755}}, temporaryCheck, {status: 'fail', actual: 'missing', message: /ROOT\/tmp does not exist: create it inside the container: mkdir -p \/tmp/});
+test('/tmp is a file', evaluates, {tmp: {file: ''}}, temporaryCheck, {status: 'fail', message: /is a regular file, expected a directory/});
 test('mode=777 means 0777', evaluates, {tmp: {dir: 0o777}}, 'file ROOT/tmp mode=777', {status: 'pass'});
 
-const resolvCheck = 'file ROOT/etc/resolv.conf type=file match="^nameserver " not-match="^nameserver 127\\."';
+const resolvCheck = String.raw`file ROOT/etc/resolv.conf type=file match="^nameserver " not-match="^nameserver 127\."`;
 test('a real resolver', evaluates, {'etc/resolv.conf': {file: 'nameserver 192.0.2.53\n'}}, resolvCheck, {status: 'pass'});
 test('the copied systemd stub', evaluates, {'etc/resolv.conf': {file: '# This is /run/systemd/resolve/stub-resolv.conf\nnameserver 127.0.0.53\noptions edns0 trust-ad\n'}}, resolvCheck, {
 	status: 'fail',
 	message: /names nameserver 127\.0\.0\.53, a loopback stub .* nothing in the container can reach: inside the container, write the host's real resolver instead: echo "nameserver 192\.0\.2\.53" > \/etc\/resolv\.conf$/,
 });
-test('a stub when the check asks for the resolver by value', evaluates, {'etc/resolv.conf': {file: 'nameserver 127.0.0.53\n'}}, 'file ROOT/etc/resolv.conf match="^nameserver 192\\.0\\.2\\.53$"', {status: 'fail', message: /loopback stub/});
+test('a stub when the check asks for the resolver by value', evaluates, {'etc/resolv.conf': {file: 'nameserver 127.0.0.53\n'}}, String.raw`file ROOT/etc/resolv.conf match="^nameserver 192\.0\.2\.53$"`, {status: 'fail', message: /loopback stub/});
 test('an empty resolv.conf', evaluates, {'etc/resolv.conf': {file: ''}}, resolvCheck, {status: 'fail', actual: 'file, mode 0644, empty', message: /^no line of ROOT\/etc\/resolv\.conf matches \/\^nameserver \/ \(the file is empty\): inside the container, echo "nameserver 192\.0\.2\.53" > \/etc\/resolv\.conf$/});
 test('a dangling symlink into /run', evaluates, {'etc/resolv.conf': {symlink: '../run/systemd/resolve/stub-resolv.conf'}}, resolvCheck, {
 	status: 'fail',
@@ -87,7 +87,7 @@ test('judge is pure: a fact in, a verdict out', t => {
 const invalid = validates(validate);
 
 test(invalid, 'file {{rootfs}}/tmp type=dir mode=1777', undefined);
-test(invalid, 'file {{rootfs}}/etc/resolv.conf type=file match="^nameserver {{resolver}}$" not-match="^nameserver 127\\."', undefined);
+test(invalid, String.raw`file {{rootfs}}/etc/resolv.conf type=file match="^nameserver {{resolver}}$" not-match="^nameserver 127\."`, undefined);
 test(invalid, 'file', /missing a path/);
 test(invalid, 'file etc/resolv.conf', /must be an absolute path/);
 test(invalid, 'file /a /b', /takes one path/);

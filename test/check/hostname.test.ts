@@ -40,7 +40,7 @@ test('probe: the host\'s name only', async t => {
 });
 
 test('probe: no container, nothing read', async t => {
-	const data = await probe(checkLine(named), fakeProbes({hostname: async () => {
+	const data = await probe(checkLine(named), fakeProbes({async hostname() {
 		throw new Error('should not be read');
 	}}));
 	t.deepEqual(data, {side: 'container', container: null});

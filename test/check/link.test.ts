@@ -95,7 +95,7 @@ test('probe: in=host skips the container side when it shares the netns', async t
 	const data = await probe(checkLine('link vethCont in=host'), fakeProbes({
 		container: async () => withoutNet,
 		hostLinks: async () => hostVeth,
-		containerLinks: async () => {
+		async containerLinks() {
 			throw new Error('should not be read');
 		},
 	}));

@@ -43,7 +43,7 @@ test('probe reads the container\'s table, not the host\'s', async t => {
 	const data = await probe(checkLine('mount container /proc'), fakeProbes({
 		container: async () => shell,
 		containerMounts: async () => [proc],
-		hostMounts: async () => {
+		async hostMounts() {
 			throw new Error('not this one');
 		},
 	}));
@@ -52,7 +52,7 @@ test('probe reads the container\'s table, not the host\'s', async t => {
 
 test('probe without a container reads no mounts', async t => {
 	const data = await probe(checkLine('mount container /proc'), fakeProbes({
-		containerMounts: async () => {
+		async containerMounts() {
 			throw new Error('should not be read');
 		},
 	}));
@@ -95,7 +95,7 @@ test('probe reads the jail\'s table and where the bound directory lives', async 
 		jail: async () => ({...jailShell, mountNamespace: 'mnt:[700]'}),
 		jailMounts: async () => [bindLine('/', '/ubunturoot')],
 		mountSource: async () => rootfsSource,
-		container: async () => {
+		async container() {
 			throw new Error('not the container');
 		},
 	}));

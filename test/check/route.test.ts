@@ -55,7 +55,7 @@ test('probe: the container\'s main table', async t => {
 });
 
 test('probe: no container, nothing read', async t => {
-	const data = await probe(checkLine(defaultLine), fakeProbes({routes: async () => {
+	const data = await probe(checkLine(defaultLine), fakeProbes({async routes() {
 		throw new Error('should not be read');
 	}}));
 	t.deepEqual(data, {side: 'container', container: null, routes: []});

@@ -26,7 +26,7 @@ const fixture = (name: string) => new URL(`../fixtures/tarballs/${name}`, import
 
 test('real tar files, end to end', async t => {
 	const probes = createProbes({rootfs: '/nonexistent-rootcamp-rootfs'});
-	const check = (path: string) => evaluateCheck(checkLine(`tarball ${path} has=bin,etc,usr lacks=proc,sys,tmp`), probes);
+	const check = async (path: string) => evaluateCheck(checkLine(`tarball ${path} has=bin,etc,usr lacks=proc,sys,tmp`), probes);
 	t.is((await check(fixture('rootfs-dot.tar'))).status, 'pass');
 	t.regex((await check(fixture('rootfs-with-proc.tar'))).message, /includes proc\/ tmp\//);
 	t.regex((await check(fixture('corrupt.tar'))).message, /not a readable tar file/);

@@ -145,7 +145,9 @@ test.serial('verify judges an attempt made by hand, and names the mistakes of a 
 	killShell(pid);
 	killShell(second.pid);
 	await new Promise<void>(resolve => {
-		second.once('exit', () => resolve());
+		second.once('exit', () => {
+			resolve();
+		});
 	});
 	const purge = rootcamp(['reset', '--purge', '--yes', '--rootfs', area.rootfs], area.env);
 	t.is(purge.status, 0, purge.stderr);

@@ -13,7 +13,9 @@ import {repo} from '../helpers/privileged.ts';
  */
 test('npm pack ships a working rootcamp command that npm install -g puts on PATH', t => {
 	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-pack-'));
-	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	t.teardown(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
 	const npm = (args: string[], cwd: string) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {cwd, encoding: 'utf8'});
 
 	// A clean clone has no dist/: without a prepack build the tarball would have no command at all.
@@ -33,7 +35,7 @@ test('npm pack ships a working rootcamp command that npm install -g puts on PATH
 	npm(['install', '--global', '--offline', '--prefix', prefix, join(dir, tarball)], dir);
 	const elsewhere = join(dir, 'elsewhere');
 	mkdirSync(elsewhere);
-	const env = {...process.env, PATH: `${join(prefix, 'bin')}:${process.env['PATH']}`, XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache'), NO_COLOR: '1'};
+	const env = {...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache'), NO_COLOR: '1'};
 	const rootcamp = (...args: string[]) => spawnSync('rootcamp', args, {cwd: elsewhere, env, encoding: 'utf8'});
 
 	const version = rootcamp('--version');

@@ -73,7 +73,9 @@ const prepare = (t: ExecutionContext, name: string) => {
 const startAtPrompt = (t: ExecutionContext, area: ReturnType<typeof scratch>, launcher: 'direct' | 'npm', name: string) => {
 	const tmux = new Tmux(`rootcamp-shell-${name}-${process.pid}`);
 	tmux.start('bash --norc --noprofile -i', {width: 110, height: 32});
-	t.teardown(() => tmux.kill());
+	t.teardown(() => {
+		tmux.kill();
+	});
 	const options = `--rootfs ${area.rootfs} --route busybox`;
 	const command = launcher === 'npm' ? `npm start --silent -- ${options}` : `./dist/cli.js ${options}`;
 	tmux.type('app', `cd ${repo} && export XDG_STATE_HOME=${area.env.XDG_STATE_HOME} XDG_CACHE_HOME=${area.env.XDG_CACHE_HOME} TERM=xterm-256color`);

@@ -12,18 +12,20 @@ const startApp = (t: ExecutionContext, area: ReturnType<typeof scratch>, name: s
 	const tmux = new Tmux(`rootcamp-e2e-${name}-${process.pid}`);
 	const env = `XDG_STATE_HOME=${area.env.XDG_STATE_HOME} XDG_CACHE_HOME=${area.env.XDG_CACHE_HOME} TERM=xterm-256color`;
 	tmux.start(`env ${env} ${process.execPath} ${cli} --rootfs ${area.rootfs} --route busybox`);
-	t.teardown(() => tmux.kill());
+	t.teardown(() => {
+		tmux.kill();
+	});
 	return tmux;
 };
 
 /** The step header the app shows: `› step N/M Title … ✓ passes`. */
 const header = (title: string, status: 'passes' | 'skipped' | 'not yet') =>
-	new RegExp(`${title.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\n]*${status === 'passes' ? '✓ passes' : status === 'skipped' ? '– skipped' : '✗ not yet'}`);
+	new RegExp(`${title.slice(0, 30).replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}[^\\n]*${status === 'passes' ? '✓ passes' : (status === 'skipped' ? '– skipped' : '✗ not yet')}`);
 
 /** The lesson list with each step's verdict from the engine's first verify: the app is live, not just its early frame. */
-const appReady = (tmux: Tmux) => tmux.waitFor('app', /Lessons[\s\S]*Copy-paste the target container\s+[✓✗–]{2}[\s\S]*Enter back in/);
+const appReady = async (tmux: Tmux) => tmux.waitFor('app', /Lessons[\s\S]*Copy-paste the target container\s+[✓✗–]{2}[\s\S]*Enter back in/);
 
-const openWorkshopFor = (area: ReturnType<typeof scratch>) => openWorkshop({rootfs: area.rootfs, route: 'busybox', paths: area.paths});
+const openWorkshopFor = async (area: ReturnType<typeof scratch>) => openWorkshop({rootfs: area.rootfs, route: 'busybox', paths: area.paths});
 
 /** The commands of a step as the app shows them, variables filled with what the host has now. */
 const commandsOf = async (engine: WorkshopEngine, lesson: string, step: string) =>
@@ -47,7 +49,9 @@ test.serial('steps done by hand in a second terminal turn green in the app by th
 
 	const area = scratch('tui-hand');
 	const containers: number[] = [];
-	t.teardown(() => cleanUp(area, () => containers));
+	t.teardown(() => {
+		cleanUp(area, () => containers);
+	});
 	const tmux = startApp(t, area, 'hand');
 	tmux.openShell('host');
 	tmux.openShell('box');
@@ -59,7 +63,7 @@ test.serial('steps done by hand in a second terminal turn green in the app by th
 	const byHand = async (lesson: string, step: string, window: 'host' | 'box', expect: 'passes' | 'skipped' = 'passes') => {
 		const {step: spec} = engine.course.lessons.find(candidate => candidate.id === lesson)!.steps
 			.map(candidate => ({step: candidate})).find(candidate => candidate.step.id === step)!;
-		await tmux.waitFor('app', new RegExp(spec.title.slice(0, 30).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+		await tmux.waitFor('app', new RegExp(spec.title.slice(0, 30).replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)));
 		for (const command of await commandsOf(engine, lesson, step)) {
 			for (const line of command.text.split('\n')) {
 				tmux.type(window, line);
@@ -116,7 +120,9 @@ test.serial('"run it for me" walks through "Enter back in", confirming each priv
 	}
 
 	const area = scratch('tui-run');
-	t.teardown(() => cleanUp(area, () => []));
+	t.teardown(() => {
+		cleanUp(area, () => []);
+	});
 	const tmux = startApp(t, area, 'run');
 	await appReady(tmux);
 	tmux.press('app', 'Enter');

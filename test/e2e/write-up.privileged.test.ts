@@ -66,7 +66,7 @@ test.serial('typing the write-up\'s own commands in its order passes each of its
 	};
 
 	// Copy-paste the target container: the busybox route stands in for `docker export`.
-	const exportBlock = (await engine.commandsFor({lesson: 'copy', step: 'export'}, await engine.variables()))[0]!;
+	const exportBlock = engine.commandsFor({lesson: 'copy', step: 'export'}, await engine.variables())[0]!;
 	await step('copy/export', 'host', exportBlock.text.split('\n'), 'pass');
 	await step('copy/unpack', 'host', [
 		`cd ${variables.workdir}`,

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
 
 /** Namespace links every fake process has unless it says otherwise: the host's. */
-export const hostNamespaces = {
+const hostNamespaces = {
 	mnt: 'mnt:[4026531841]', pid: 'pid:[4026531836]', user: 'user:[4026531837]', net: 'net:[4026531840]', uts: 'uts:[4026531838]', ipc: 'ipc:[4026531839]', cgroup: 'cgroup:[4026531835]',
 };
 

@@ -6,7 +6,7 @@ import type {
 } from '../../src/workshop/api.ts';
 
 /** Where the fixture course's lesson files live (the Course below mirrors them). */
-export const fixtureCourseDir = fileURLToPath(new URL('../fixtures/course/', import.meta.url));
+const fixtureCourseDir = fileURLToPath(new URL('../fixtures/course/', import.meta.url));
 
 const rootfs = '/srv/fixture-root';
 
@@ -134,7 +134,7 @@ export class FakeWorkshop implements Workshop {
 			where: block.where,
 			startsContainer: block.startsContainer,
 			inShell: block.inShell,
-			text: block.text.replaceAll(/\{\{(\w+)\}\}/g, (whole, name: string) => variables[name as keyof Variables] ?? whole),
+			text: block.text.replaceAll(/{{(\w+)}}/g, (whole, name: string) => variables[name as keyof Variables] ?? whole),
 		}));
 	}
 
@@ -200,7 +200,9 @@ export class FakeWorkshop implements Workshop {
 				ref,
 				signal: options.signal,
 				emit: event => options.onEvent?.(event),
-				finish: (result = {}) => settle({exitCode: 0, cancelled: false, changes: [] as Change[], report: this.report(ref), ...result}),
+				finish: (result = {}) => {
+					settle({exitCode: 0, cancelled: false, changes: [] as Change[], report: this.report(ref), ...result});
+				},
 				fail(error) {
 					settled = true;
 					reject(error);

@@ -1,10 +1,10 @@
 // Key presses as a terminal sends them, written to ink-testing-library's stdin.
-export const arrowUp = '\u001B[A';
-export const arrowDown = '\u001B[B';
+const arrowUp = '\u001B[A';
+const arrowDown = '\u001B[B';
 export const arrowRight = '\u001B[C';
 export const arrowLeft = '\u001B[D';
-export const pageDown = '\u001B[6~';
-export const pageUp = '\u001B[5~';
+const pageDown = '\u001B[6~';
+const pageUp = '\u001B[5~';
 export const enter = '\r';
-export const escape = '\u001B';
+const escape = '\u001B';
 export const ctrlC = '\u0003';

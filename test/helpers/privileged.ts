@@ -7,7 +7,7 @@ import type {ExecutionContext} from 'ava';
  * Why privileged tests cannot run here, or undefined when they can. On CI (the CI variable set)
  * a reason is a failure, never a skip: the point of these tests is the real kernel.
  */
-export const cannotRunPrivileged = (): string | undefined => {
+const cannotRunPrivileged = (): string | undefined => {
 	if (process.platform !== 'linux') {
 		return 'not Linux';
 	}
@@ -32,7 +32,7 @@ export const requirePrivileges = (t: ExecutionContext, extra?: string): boolean 
 		return true;
 	}
 
-	if (process.env['CI']) {
+	if (process.env.CI) {
 		t.fail(`privileged test cannot run on CI: ${reason}`);
 		return false;
 	}

@@ -7,7 +7,7 @@ import test from 'ava';
  * Makes fresh folders under the system's temporary folder for a test file, and removes them
  * all when the file's tests are over, passed or failed: a test run leaves nothing in /tmp.
  */
-export function tempFolders(prefix: string): () => string {
+export function temporaryFolders(prefix: string): () => string {
 	const made: string[] = [];
 	test.after.always(() => {
 		for (const dir of made) {

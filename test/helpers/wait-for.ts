@@ -6,7 +6,6 @@ export async function waitFor(condition: () => boolean, options: {timeout?: numb
 			throw new Error(`condition not met within ${options.timeout ?? 3000} ms${options.describe ? `:\n${options.describe()}` : ''}`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => {
 			setTimeout(resolve, 10);
 		});
@@ -15,7 +14,7 @@ export async function waitFor(condition: () => boolean, options: {timeout?: numb
 
 /** Waits for the last frame to contain `text` (or match it) and returns that frame. */
 export async function waitForFrame(lastFrame: () => string | undefined, text: string | RegExp | ((frame: string) => boolean), timeout = 3000): Promise<string> {
-	const matches = (frame: string) => (typeof text === 'string' ? frame.includes(text) : text instanceof RegExp ? text.test(frame) : text(frame));
+	const matches = (frame: string) => (typeof text === 'string' ? frame.includes(text) : (text instanceof RegExp ? text.test(frame) : text(frame)));
 	await waitFor(() => matches(lastFrame() ?? ''), {timeout, describe: () => `wanted ${String(text)} in the frame:\n${lastFrame() ?? '(no frame)'}`});
 	return lastFrame() ?? '';
 }

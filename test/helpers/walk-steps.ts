@@ -41,7 +41,7 @@ export async function walkSteps(t: ExecutionContext, engine: WorkshopEngine, les
 
 			let output = '';
 			const result = await engine.runStep(ref, {onEvent(event) {
-				output += event.type === 'start' ? `${event.command.where} # ${event.command.text}\n` : event.type === 'output' ? event.chunk : '';
+				output += event.type === 'start' ? `${event.command.where} # ${event.command.text}\n` : (event.type === 'output' ? event.chunk : '');
 			}});
 			t.false(result.cancelled);
 			const expected = quiet ? 'skip' : 'pass';

@@ -5,7 +5,6 @@ import {createProbes, splitRoot} from '../../src/host/probes.ts';
 import {makeTree} from '../helpers/tree.ts';
 import {procFixture} from '../helpers/proc-fixture.ts';
 
-
 test('container facts come from the proc tree', async t => {
 	const proc = await procFixture(t, 'proc-container');
 	const probes = createProbes({proc, rootfs: '/ubunturoot/'});

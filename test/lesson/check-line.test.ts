@@ -16,9 +16,9 @@ const parses = test.macro({
 });
 
 test(parses, 'file {{rootfs}}/tmp type=dir mode=1777', ['{{rootfs}}/tmp'], {type: 'dir', mode: '1777'});
-test(parses, 'file /etc/resolv.conf match="^nameserver \\S+"', ['/etc/resolv.conf'], {match: '^nameserver \\S+'});
+test(parses, String.raw`file /etc/resolv.conf match="^nameserver \S+"`, ['/etc/resolv.conf'], {match: String.raw`^nameserver \S+`});
 test(parses, 'command container "ip link show vethCont" exit=0', ['container', 'ip link show vethCont'], {exit: '0'});
-test(parses, 'command host "a=b c" output="say \\"hi\\""', ['host', 'a=b c'], {output: 'say "hi"'});
+test(parses, String.raw`command host "a=b c" output="say \"hi\""`, ['host', 'a=b c'], {output: 'say "hi"'});
 test(parses, 'link vethCont in=host up if-present', ['vethCont'], {in: 'host', up: 'true', 'if-present': 'true'});
 test(parses, 'mount host {{rootfs}}/proc absent', ['host', '{{rootfs}}/proc'], {absent: 'true'});
 

@@ -30,7 +30,11 @@ const parses = test.macro({
 			t.regex(errors.map(error => `${error.line}: ${error.message}`).join('\n'), expected.error);
 		}
 
-		expected.commands?.forEach((command, index) => t.like(parsed?.steps[0]?.commands[index], command));
+		if (expected.commands) {
+			for (const [index, command] of expected.commands.entries()) {
+				t.like(parsed?.steps[0]?.commands[index], command);
+			}
+		}
 	},
 	title: given => `blocks: ${given}`,
 });

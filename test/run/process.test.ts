@@ -29,12 +29,12 @@ test.serial('thousands of one-line writes arrive whole and in order, in a few la
 test.serial('a character cut between two reads comes out whole', async t => {
 	const chunks: string[] = [];
 	// "é" is two bytes; the first is written, then the second after a pause longer than a read's interval.
-	await runProcess(['sh', '-c', 'printf "\\303"; sleep 0.2; printf "\\251\\n"'], {onOutput: chunk => chunks.push(chunk)});
+	await runProcess(['sh', '-c', String.raw`printf "\303"; sleep 0.2; printf "\251\n"`], {onOutput: chunk => chunks.push(chunk)});
 	t.is(chunks.join(''), 'é\n');
 });
 
 test.serial('the tail kept for messages is bounded', async t => {
-	const result = await runProcess(['sh', '-c', 'head -c 200000 /dev/zero | tr "\\0" x; echo; echo end']);
+	const result = await runProcess(['sh', '-c', String.raw`head -c 200000 /dev/zero | tr "\0" x; echo; echo end`]);
 	t.true(result.output.length <= 64 * 1024);
 	t.true(result.output.endsWith('end\n'));
 });

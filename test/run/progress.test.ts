@@ -29,7 +29,7 @@ const debootstrapLog = readFileSync(join(import.meta.dirname, '../fixtures/run/d
 
 test('debootstrap: the packages it validates are the total of each later phase, with the current package', t => {
 	const events = eventsOf(debootstrapLog);
-	const last = (verb: string) => events.filter(event => event.item?.startsWith(`${verb} `)).at(-1);
+	const last = (verb: string) => events.findLast(event => event.item?.startsWith(`${verb} `));
 	t.like(last('Validating'), {done: 91, total: undefined, unit: 'packages', item: 'Validating zlib1g'}, 'while it downloads, the count grows with no total');
 	t.like(last('Extracting'), {done: 88, total: 91}, 'three packages of the base system are not extracted, only unpacked');
 	t.like(last('Unpacking'), {done: 91, total: 91, item: 'Unpacking procps'}, 'the required packages and then the base system add up');
@@ -58,9 +58,11 @@ test('tar -v: a count every 200 files, with the file it is at', t => {
 	t.deepEqual(events.map(event => [event.done, event.unit, event.item]), [[200, 'files', 'usr/share/doc/file-199'], [400, 'files', 'usr/share/doc/file-399']]);
 });
 
-test('tar -xv of a real archive: the bar\'s total is the member count its listing gives', t => {
+test('tar -xv of a real archive: the bar\'s total is the member count its listing gives', async t => {
 	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-untar-'));
-	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	t.teardown(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
 	mkdirSync(join(dir, 'tree/usr/share/doc'), {recursive: true});
 	for (let index = 0; index < 450; index++) {
 		writeFileSync(join(dir, `tree/usr/share/doc/file-${index}`), `${index}\n`);
@@ -68,7 +70,8 @@ test('tar -xv of a real archive: the bar\'s total is the member count its listin
 
 	const archive = join(dir, 'rootfs.tar');
 	execFileSync('tar', ['-cf', archive, '-C', join(dir, 'tree'), 'usr']);
-	return listTarball(archive).then(listing => {
+	const listing = await listTarball(archive);
+	{
 		// 450 files and the three directories above them.
 		t.is(listing?.members, 453);
 		mkdirSync(join(dir, 'out'));
@@ -78,7 +81,7 @@ test('tar -xv of a real archive: the bar\'s total is the member count its listin
 		const feed = outputProgress(() => undefined, event => events.push(event), {files: listing?.members});
 		feed(execFileSync('sh', ['-c', script], {encoding: 'utf8'}));
 		t.deepEqual(events.map(event => [event.done, event.total]), [[200, 453], [400, 453]]);
-	});
+	}
 });
 
 test('which scripts unpack an archive verbosely, by an absolute path', t => {

@@ -7,7 +7,7 @@ test('the container shell runs through script, on a pseudo-terminal of its own, 
 	t.is(file, '/usr/bin/script');
 	t.deepEqual(args.filter(arg => arg.startsWith('-')), ['-q', '-e', '-c'], 'quiet, returning the shell\'s status');
 	t.is(args.at(-1), '/dev/null', 'no typescript file is kept');
-	t.is(env['SHELL'], '/bin/sh', 'script -c runs its command with $SHELL, which must be a POSIX shell');
+	t.is(env.SHELL, '/bin/sh', 'script -c runs its command with $SHELL, which must be a POSIX shell');
 });
 
 test('the command script runs gives sh back every word unchanged, quotes and spaces included', t => {

@@ -32,7 +32,9 @@ function mount(t: ExecutionContext, workshop: FakeWorkshop, options: MountOption
 		outcomes,
 		resize,
 		frame: async (text: Parameters<typeof waitForFrame>[1], timeout?: number) => waitForFrame(app.lastFrame, text, timeout),
-		press: (key: string) => app.stdin.write(key),
+		press(key: string) {
+			app.stdin.write(key);
+		},
 	};
 }
 
@@ -306,7 +308,7 @@ test('d shows the diagram in place of the prose on a narrow terminal', async t =
 	const workshop = new FakeWorkshop();
 	workshop.setupState = {
 		rootfs: '/srv/fixture-root',
-		container: {pid: 24915, root: '/srv/fixture-root', own: ['pid', 'mnt', 'net'], command: '/bin/bash', startTime: 1},
+		container: {pid: 24_915, root: '/srv/fixture-root', own: ['pid', 'mnt', 'net'], command: '/bin/bash', startTime: 1},
 		hostLinks: [{name: 'vethHost', index: 7, kind: 'veth', peerIndex: 2, peerElsewhere: true, up: true, operstate: 'UP', addresses: []}],
 		containerLinks: [{name: 'vethCont', index: 2, kind: 'veth', peerIndex: 7, peerElsewhere: true, up: false, operstate: 'DOWN', addresses: []}],
 		containerOnlyMounts: [{id: 1, parent: 0, target: '/proc', fstype: 'proc', source: 'proc', options: 'rw'}],

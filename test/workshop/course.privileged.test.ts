@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import type {Route} from '../../src/lesson/types.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
@@ -30,7 +30,7 @@ const rootcamp = (args: string[], env: NodeJS.ProcessEnv) =>
  * Walks the write-up's four lessons on the real kernel, step by step (`walkSteps`). Then the
  * CLI's verify agrees, and reset leaves nothing behind.
  */
-const walkCourse = async (t: import('ava').ExecutionContext, route: Route) => {
+const walkCourse = async (t: ExecutionContext, route: Route) => {
 	const area = scratch(route);
 	t.teardown(async () => {
 		rootcamp(['reset', '--purge', '--yes', '--rootfs', area.rootfs], area.env);

@@ -33,7 +33,7 @@ const picks = test.macro({
 	exec(t, selector: 'v1' | 'v2' | undefined, version: 'v1' | 'v2' | 'none', expected: boolean) {
 		t.is(forHierarchy(selector, version), expected);
 	},
-	title: (_, selector, version, expected) => `a ${selector ?? 'plain'} block on a ${version} host: ${expected ? 'shown' : 'hidden'}`,
+	title: (_, selector: string | undefined, version: string, expected: boolean) => `a ${selector ?? 'plain'} block on a ${version} host: ${expected ? 'shown' : 'hidden'}`,
 });
 
 test(picks, undefined, 'v1', true);
@@ -60,7 +60,7 @@ test('the journal learns the directories a step made', t => {
 test('side variables only for the shells the course has', async t => {
 	const probes = fakeProbes({
 		jail: async () => ({pid: 301, root: '/', own: ['pid', 'mnt'], command: 'sh', startTime: 1, mountNamespace: 'mnt:[7]'}),
-		rootless: async () => {
+		async rootless() {
 			throw new Error('not watched');
 		},
 	});

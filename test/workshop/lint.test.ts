@@ -1,7 +1,7 @@
 import {join} from 'node:path';
-import test from 'ava';
 import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
+import test from 'ava';
 import {defaultLessonsDir, formatLessonError} from '../../src/lesson/load.ts';
 import {namedSteps} from '../../src/lesson/named-steps.ts';
 import {checkKinds} from '../../src/lesson/types.ts';
@@ -48,12 +48,14 @@ test('the shipped lessons lint clean, with the write-up\'s lessons and step ids 
 	const shipped = lintCourse(defaultLessonsDir());
 	t.deepEqual(shipped.errors.map(formatLessonError), []);
 	const ids = Object.fromEntries(shipped.course.lessons.map(lesson => [lesson.id, lesson.steps.map(step => step.id)]));
-	t.deepEqual(ids['copy'], ['export', 'unpack']);
-	t.deepEqual(ids['enter'], ['chroot', 'path', 'ps', 'proc', 'tmp']);
+	t.deepEqual(ids.copy, ['export', 'unpack']);
+	t.deepEqual(ids.enter, ['chroot', 'path', 'ps', 'proc', 'tmp']);
 	t.deepEqual(ids['network-basic'], ['resolv', 'apt-update', 'apt-install']);
 	t.deepEqual(ids['network-advanced'], ['netns', 'veth', 'up', 'find-pid', 'move', 'inside']);
-	t.deepEqual(shipped.course.lessons.slice(0, 4).map(lesson => lesson.title),
-		['Copy-paste the target container', 'Enter back in', 'Add basic networking', 'Advanced networking']);
+	t.deepEqual(
+		shipped.course.lessons.slice(0, 4).map(lesson => lesson.title),
+		['Copy-paste the target container', 'Enter back in', 'Add basic networking', 'Advanced networking'],
+	);
 });
 
 test('the lessons beyond the write-up: wire, hostname and dev with their fixed step ids, right after it', t => {
@@ -61,9 +63,9 @@ test('the lessons beyond the write-up: wire, hostname and dev with their fixed s
 	const ids = shipped.course.lessons.map(lesson => lesson.id);
 	t.deepEqual(ids.slice(4, 7), ['wire', 'hostname', 'dev']);
 	const steps = Object.fromEntries(shipped.course.lessons.map(lesson => [lesson.id, lesson.steps.map(step => step.id)]));
-	t.deepEqual(steps['wire'], ['addr-host', 'addr-container', 'lo', 'ping', 'route']);
-	t.deepEqual(steps['hostname'], ['uts', 'sethostname']);
-	t.deepEqual(steps['dev'], ['tmpfs', 'nodes', 'pts']);
+	t.deepEqual(steps.wire, ['addr-host', 'addr-container', 'lo', 'ping', 'route']);
+	t.deepEqual(steps.hostname, ['uts', 'sethostname']);
+	t.deepEqual(steps.dev, ['tmpfs', 'nodes', 'pts']);
 });
 
 test('every step that rootcamp\'s messages send a learner to is in the shipped course', t => {
@@ -74,7 +76,9 @@ test('every step that rootcamp\'s messages send a learner to is in the shipped c
 
 test('renaming a step that rootcamp\'s messages name is a lint error in that lesson', t => {
 	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-lint-'));
-	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	t.teardown(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
 	cpSync(defaultLessonsDir(), dir, {recursive: true});
 	const enter = join(dir, '02-enter.md');
 	writeFileSync(enter, readFileSync(enter, 'utf8').replace('{#chroot}', '{#start}'));

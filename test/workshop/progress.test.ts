@@ -3,9 +3,9 @@ import {join} from 'node:path';
 import test from 'ava';
 import {Journal} from '../../src/workshop/journal.ts';
 import {ProgressStore} from '../../src/workshop/progress.ts';
-import {tempFolders} from '../helpers/temp-folders.ts';
+import {temporaryFolders} from '../helpers/temp-folders.ts';
 
-const folder = tempFolders('rootcamp-progress-');
+const folder = temporaryFolders('rootcamp-progress-');
 
 test('progress is saved and read back', t => {
 	const dir = folder();

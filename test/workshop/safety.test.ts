@@ -30,7 +30,7 @@ test('interface names over 15 characters are refused with the limit named', t =>
 });
 
 test('a PID must be a positive whole number', t => {
-	t.is(validatePid('24915'), 24915);
+	t.is(validatePid('24915'), 24_915);
 	t.throws(() => validatePid('0'));
 	t.throws(() => validatePid('12a'));
 });

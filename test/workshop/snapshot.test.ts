@@ -12,7 +12,7 @@ test('host mounts at or under the rootfs only', t => {
 test('a snapshot gathers every fact, and survives a missing ip', async t => {
 	const snapshot = await takeSnapshot(fakeProbes({
 		hostMounts: async () => [mount('/proc'), mount('/ubunturoot/proc')],
-		hostLinks: async () => {
+		async hostLinks() {
 			throw new Error('`ip` was not found');
 		},
 		resolve: async path => ({path, inside: path, fact: path.endsWith('tmp') ? {type: 'dir', mode: '1777', size: 1} : null}),

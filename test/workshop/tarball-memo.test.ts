@@ -11,7 +11,9 @@ const memoFile = (cache: string) => join(cache, 'tarball-listings.json');
 /** A copy of a fixture tarball last written a minute ago, and a cache folder for its memo. */
 const setUp = (t: {teardown: (fn: () => void) => void}, name = 'rootfs-dot.tar') => {
 	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-memo-'));
-	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	t.teardown(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
 	const tarball = join(dir, 'ubuntu_root.tar');
 	copyFileSync(fixture(name), tarball);
 	const minuteAgo = new Date(Date.now() - 60_000);

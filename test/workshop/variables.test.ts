@@ -24,7 +24,7 @@ test('every candidate taken: no values, so lessons say why', async t => {
 });
 
 test('routes that cannot be read: no values, no crash', async t => {
-	const probes = fakeProbes({routes: async () => {
+	const probes = fakeProbes({async routes() {
 		throw new Error('`ip` was not found: install iproute2');
 	}});
 	t.deepEqual(await wireVariables(probes, []), none);

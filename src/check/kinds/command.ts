@@ -14,7 +14,7 @@ export type CommandData = {where: Where; container: ContainerInfo | null; outcom
 /** The problem with a `command host|container "CMD" [exit=0] [output=REGEX]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
 	const [where, command] = check.args;
-	const exit = check.options.exit;
+	const {exit} = check.options;
 	return firstProblem(
 		where === undefined || !(sides as readonly string[]).includes(where) ? `\`command\` needs \`host\` or \`container\` first, got \`${where ?? ''}\`` : undefined,
 		command === undefined || command.trim() === '' ? '`command` needs the command, in double quotes' : undefined,

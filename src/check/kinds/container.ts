@@ -62,7 +62,7 @@ export function judge(check: CheckSpec, {rootfs, container}: ContainerData): Che
 	const shares = joinWords(missing.map(kind => `the host's ${sharedWhat[kind]}`));
 	if (missing.length === 1 && missing[0] === 'uts') {
 		// unshare(2) moves the caller itself into a new UTS namespace: the shell can change in place.
-		return fail(check, `this shell shares the host's hostname: in that shell run exec unshare --uts /bin/bash (the same process then has a UTS namespace of its own, and keeps its PID, mounts and network)`, {expected, actual});
+		return fail(check, 'this shell shares the host\'s hostname: in that shell run exec unshare --uts /bin/bash (the same process then has a UTS namespace of its own, and keeps its PID, mounts and network)', {expected, actual});
 	}
 
 	// A new PID, mount or network namespace means a new shell: the fix is to leave and start again.

@@ -1,8 +1,7 @@
 import {posix} from 'node:path';
 import type {CheckSpec} from '../../lesson/types.ts';
-import type {Probes} from '../../host/probes.ts';
+import {type Probes, splitRoot} from '../../host/probes.ts';
 import {isLoopback, parseNameservers} from '../../host/net/resolver.ts';
-import {splitRoot} from '../../host/probes.ts';
 import type {Entry} from '../../host/rootfs/entries.ts';
 import type {FileFact} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';
@@ -33,8 +32,8 @@ export type FileData = {
 
 /** The problem with a `file PATH [type=] [mode=] [dev=MAJOR:MINOR] [match=] [not-match=] [no-block] [absent]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
-	const type = check.options.type;
-	const mode = check.options.mode;
+	const {type} = check.options;
+	const {mode} = check.options;
 	return firstProblem(
 		check.args.length > 1 ? `\`file\` takes one path, got ${check.args.length} (quote a path with spaces)` : undefined,
 		checkPath(check.args[0]),
@@ -96,7 +95,7 @@ export function judge(check: CheckSpec, data: FileData): CheckResult {
 	}
 
 	if (fact === null) {
-		const create = wantedType === 'dir' ? `: create it ${where(data)}: mkdir -p ${data.inside}` : isDevice(wantedType) ? `: create it ${where(data)}: ${mknod(check, data)}` : '';
+		const create = wantedType === 'dir' ? `: create it ${where(data)}: mkdir -p ${data.inside}` : (isDevice(wantedType) ? `: create it ${where(data)}: ${mknod(check, data)}` : '');
 		return fail(check, `${path} does not exist${create}`, details);
 	}
 
@@ -147,7 +146,7 @@ function needsTarget(check: CheckSpec): boolean {
 }
 
 function matchProblem(check: CheckSpec, data: FileData): string | undefined {
-	const match = check.options.match;
+	const {match} = check.options;
 	const notMatch = check.options['not-match'];
 	if (match === undefined && notMatch === undefined) {
 		return undefined;
@@ -311,7 +310,8 @@ function describeActual(data: FileData): string {
 	}
 
 	if (fact.type === 'symlink') {
-		const end = target?.loop ? 'a loop' : target?.fact ? `${target.fact.type}, mode ${target.fact.mode}` : data.rootfs === undefined ? 'dangling' : 'dangling in the rootfs';
+		const dangling = data.rootfs === undefined ? 'dangling' : 'dangling in the rootfs';
+		const end = target?.loop ? 'a loop' : (target?.fact ? `${target.fact.type}, mode ${target.fact.mode}` : dangling);
 		return `symlink → ${fact.target} (${end})`;
 	}
 

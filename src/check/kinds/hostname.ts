@@ -68,7 +68,7 @@ export function judge(check: CheckSpec, {side, container, hostname, hostHostname
 			return fail(check, `the host itself is called ${not}: hostname ran in a shell that shares the host's UTS namespace, so it renamed the host. Name it back (hostname -F /etc/hostname restores the name it boots with), then rename only in a shell with its own UTS namespace`, details);
 		}
 
-		return fail(check, `the container is still called ${not}${sharesUts ? ': it shares the host\'s UTS namespace (exec unshare --uts /bin/bash in its shell gives it one)' : `: inside the container run hostname NAME`}`, details);
+		return fail(check, `the container is still called ${not}${sharesUts ? ': it shares the host\'s UTS namespace (exec unshare --uts /bin/bash in its shell gives it one)' : ': inside the container run hostname NAME'}`, details);
 	}
 
 	return pass(check, side === 'host' ? `the host is called ${hostname}` : `the container is called ${hostname}${hostHostname === undefined ? '' : `, the host ${hostHostname}`}`, details);

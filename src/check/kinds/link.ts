@@ -59,7 +59,7 @@ export async function probe(check: CheckSpec, probes: Probes): Promise<LinkData>
 export function judge(check: CheckSpec, data: LinkData): CheckResult {
 	const name = check.args[0]!;
 	const {side, container} = data;
-	const place = side === 'host' ? 'on the host' : `in the container's network namespace`;
+	const place = side === 'host' ? 'on the host' : 'in the container\'s network namespace';
 	const expected = describeExpected(check, place);
 	if (side === 'container' && container === null) {
 		return skip(check, noContainerMessage, {expected});
@@ -94,7 +94,7 @@ export function judge(check: CheckSpec, data: LinkData): CheckResult {
 		return fail(check, missingMessage(check, data), details);
 	}
 
-	const kind = check.options.kind;
+	const {kind} = check.options;
 	if (kind !== undefined && link.kind !== kind) {
 		return fail(check, `${name} is ${link.kind === undefined ? 'a plain device' : `a ${link.kind}`}, not a ${kind}: delete it and create it with ip link add … type ${kind}`, details);
 	}
@@ -108,7 +108,7 @@ export function judge(check: CheckSpec, data: LinkData): CheckResult {
 	if (flag(check, 'up') && !link.up) {
 		// Moving a link into another namespace sets it down, even if it was up before the move.
 		// A new network namespace has only lo, and down; any other link arrives down from a move.
-		const moved = side !== 'container' ? '' : name === 'lo' ? ' (a new network namespace starts with lo down)' : ' (moving a link into another namespace sets it down)';
+		const moved = side === 'container' ? (name === 'lo' ? ' (a new network namespace starts with lo down)' : ' (moving a link into another namespace sets it down)') : '';
 		return fail(check, `${name} is DOWN${moved}: set it up with ip link set ${name} up${run}`, details);
 	}
 
@@ -169,13 +169,13 @@ function missingMessage(check: CheckSpec, {side, container, otherLinks}: LinkDat
 		return `${name} is not on the host: it is in the container's network namespace (pid ${container?.pid})`;
 	}
 
-	const peer = check.options.peer;
+	const {peer} = check.options;
 	const create = check.options.kind === 'veth' && peer !== undefined ? `: create it with ip link add ${name} type veth peer name ${peer}` : '';
 	return `there is no interface ${name} ${side === 'host' ? 'on the host' : 'in the container\'s network namespace'}${create}`;
 }
 
 function checkPeer(check: CheckSpec, link: Link, {links, otherLinks, side}: LinkData): string | undefined {
-	const peer = check.options.peer;
+	const {peer} = check.options;
 	if (peer === undefined) {
 		return undefined;
 	}

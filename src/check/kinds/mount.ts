@@ -60,8 +60,8 @@ export function judge(check: CheckSpec, {side, target, container, mounts, bind}:
 	}
 
 	// The last mount at a path is the one on top: it is what a process sees there.
-	const mount = mounts.filter(candidate => normalize(candidate.target) === target).at(-1);
-	const type = check.options.type;
+	const mount = mounts.findLast(candidate => normalize(candidate.target) === target);
+	const {type} = check.options;
 	const seen = {container: 'inside the container', jail: 'in the jail', host: 'on the host'}[side];
 	const expected = flag(check, 'absent') ? `nothing mounted on ${target}` : `${bind ? `${bind.path} (bind-mounted)` : type ?? 'a filesystem'} mounted on ${target}`;
 	const actual = mount === undefined ? `nothing mounted on ${target}` : `${mount.fstype} (${mount.source}${mount.root !== undefined && mount.root !== '/' ? ` ${mount.root}` : ''}) mounted on ${target}`;

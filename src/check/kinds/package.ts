@@ -13,7 +13,7 @@ export type PackageData = {rootfs: string; installed?: string[] | null; aptLists
 
 /** The problem with a `package NAME…` or `package apt-lists` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
-	const bad = check.args.filter(name => name !== aptLists && !/^(?:[a-z0-9][a-z0-9+.-]+|\{\{\s*\w+\s*\}\})$/.test(name));
+	const bad = check.args.filter(name => name !== aptLists && !/^(?:[a-z\d][a-z\d+.-]+|{{\s*\w+\s*}})$/.test(name));
 	return firstProblem(
 		check.args.length === 0 ? '`package` needs package names or `apt-lists`' : undefined,
 		check.args.includes(aptLists) && check.args.length > 1 ? '`package apt-lists` stands alone: check packages on another line' : undefined,

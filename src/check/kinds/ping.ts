@@ -24,7 +24,7 @@ export type PingData = {
 /** The problem with a `ping host|container ADDRESS dev=NAME` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
 	const [side, address] = check.args;
-	const dev = check.options.dev;
+	const {dev} = check.options;
 	return firstProblem(
 		side === undefined || !(sides as readonly string[]).includes(side) ? `\`ping\` needs \`host\` or \`container\` first (where the ping starts), got \`${side ?? ''}\`` : undefined,
 		address === undefined ? '`ping` needs the address to ping' : undefined,
@@ -48,7 +48,7 @@ export async function probe(check: CheckSpec, probes: Probes): Promise<PingData>
 	const dev = check.options.dev!;
 	const container = await probes.container();
 	const base = {side, container, address, dev} as const;
-	if (side === 'container' && (container === null || !container.own.includes('net'))) {
+	if (side === 'container' && (!container?.own.includes('net'))) {
 		return base;
 	}
 

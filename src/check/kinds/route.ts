@@ -17,7 +17,7 @@ export type RouteData = {side: Where; container: ContainerInfo | null; routes: I
 /** The problem with a `route host|container DEST [via=ADDRESS] [dev=NAME] [absent]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
 	const [side, destination] = check.args;
-	const via = check.options.via;
+	const {via} = check.options;
 	return firstProblem(
 		side === undefined || !(sides as readonly string[]).includes(side) ? `\`route\` needs \`host\` or \`container\` first, got \`${side ?? ''}\`` : undefined,
 		destination === undefined ? '`route` needs a destination: `default` or a prefix such as 10.200.0.0/30' : undefined,

@@ -11,7 +11,7 @@ type Named = {name: string; id: number | undefined};
 /** What the userns check needs: the rootless shell, and the users the line names. */
 export type UsernsData = {rootless: RootlessInfo | null; outside?: Named; inside?: Named};
 
-const userPattern = /^(?:[a-z_][\w-]*\$?|\d+|\{\{\s*[\w-]+\s*\}\})$/i;
+const userPattern = /^(?:[a-z_][\w-]*\$?|\d+|{{\s*[\w-]+\s*}})$/i;
 
 /** The problem with a `userns outside=USER [inside=USER]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {

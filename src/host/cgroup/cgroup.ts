@@ -211,7 +211,8 @@ export async function readCgroupGroup(hierarchy: CgroupHierarchy, name: string):
 			return undefined;
 		}
 	};
-	const version = hierarchy.version;
+
+	const {version} = hierarchy;
 	let controllers: CgroupController[];
 	if (version === 'v2') {
 		const listed = (await read('pids', 'cgroup.controllers'))?.trim().split(/\s+/) ?? [];
@@ -241,11 +242,11 @@ export async function readCgroupGroup(hierarchy: CgroupHierarchy, name: string):
 	}
 
 	if (pidsEvents !== undefined) {
-		group.forksRefused = parseKeyed(pidsEvents)['max'] ?? 0;
+		group.forksRefused = parseKeyed(pidsEvents).max ?? 0;
 	}
 
 	if (memoryEvents !== undefined) {
-		group.oomKills = parseKeyed(memoryEvents)['oom_kill'] ?? 0;
+		group.oomKills = parseKeyed(memoryEvents).oom_kill ?? 0;
 	}
 
 	return group;

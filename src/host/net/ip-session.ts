@@ -18,7 +18,7 @@ const patienceMs = 10_000;
 export class IpSession {
 	readonly #child: ChildProcessWithoutNullStreams;
 	#buffer = '';
-	#lines: string[] = [];
+	readonly #lines: string[] = [];
 	#waiting: (() => void) | undefined;
 	#queue: Promise<unknown> = Promise.resolve();
 	/** Requests asked and not yet answered: the next one waits its turn behind them. */

@@ -1,9 +1,9 @@
 import {spawn} from 'node:child_process';
+import type {Link} from '../types.ts';
 import {IpSession} from './ip-session.ts';
 import {parseIpJson} from './links.ts';
 import {parseIpNeighbors, type Neighbor} from './neighbors.ts';
 import {parseIpRoutes, type IpRoute} from './routes.ts';
-import type {Link} from '../types.ts';
 
 /** What one network namespace holds: its links with their addresses, its IPv4 routes, its IPv4 neighbours. */
 export type NetFacts = {links: Link[]; routes: IpRoute[]; neighbors: Neighbor[]};
@@ -142,7 +142,7 @@ const hostFailure = (code: number | null, stderr: string) =>
 	new Error(code === 127 ? '`ip` was not found: install iproute2' : `\`ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
 
 const containerFailure = (net: string, code: number | null, stderr: string) =>
-	new Error(code === 127 && /nsenter: not found/.test(stderr)
+	new Error(code === 127 && stderr.includes('nsenter: not found')
 		? '`nsenter` was not found: install util-linux'
 		: `\`nsenter --net=${net} ip -json -d -batch -\` failed: ${stderr.trim() || `exit ${code}`}`);
 

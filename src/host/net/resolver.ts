@@ -7,7 +7,7 @@ export function parseNameservers(text: string): string[] {
 
 /** Whether an address is loopback (127.0.0.0/8 or ::1): a stub only the host itself can reach. */
 export function isLoopback(address: string): boolean {
-	return /^127\./.test(address) || address === '::1' || /^0*:(?:0*:)*0*1$/.test(address);
+	return address.startsWith('127.') || address === '::1' || /^(?:0*:)+0*1$/.test(address);
 }
 
 /** The first nameserver in `text` that a container can reach (not loopback). */

@@ -1,5 +1,5 @@
-import type {IpRoute} from './routes.ts';
 import type {Link} from '../types.ts';
+import type {IpRoute} from './routes.ts';
 
 /**
  * Where the wire lesson may put its veth pair, in order of preference: small /30s in private

@@ -1,8 +1,8 @@
 import {realpathSync} from 'node:fs';
 import {resolve} from 'node:path';
+import type {ContainerInfo} from '../types.ts';
 import {readNamespaces, ownNamespaces} from './namespaces.ts';
 import {listProcessesRootedAt, readCommandLine, readInnermostPid, stripDeleted, type ProcessInfo} from './processes.ts';
-import type {ContainerInfo} from '../types.ts';
 
 /**
  * Finds the container's shell: the topmost process rooted at `rootfs` in a PID namespace other than

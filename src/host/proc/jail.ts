@@ -1,10 +1,10 @@
 import {readlinkSync} from 'node:fs';
 import {realPathOrSame} from '../rootfs/files.ts';
+import type {ContainerInfo, Mount} from '../types.ts';
 import {readNamespaces, ownNamespaces} from './namespaces.ts';
 import {readMountinfo} from './mountinfo.ts';
 import {showsSource, sourceOf, type MountSource} from './mount-source.ts';
 import {listProcesses, readCommandLine, readInnermostPid, type ProcessInfo} from './processes.ts';
-import type {ContainerInfo, Mount} from '../types.ts';
 
 /** The jail shell of the pivot-root lesson: a shell in a mount namespace of its own that holds the rootfs. */
 export type JailInfo = ContainerInfo & {

@@ -3,7 +3,7 @@ import type {Mount} from '../types.ts';
 
 /** Undoes the kernel's octal escapes in mountinfo paths (`\040` is a space, `\134` a backslash). */
 export function decodeMountPath(text: string): string {
-	return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+	return text.replaceAll(/\\([0-7]{3})/g, (_, octal: string) => String.fromCodePoint(Number.parseInt(octal, 8)));
 }
 
 /** Parses `/proc/PID/mountinfo` text; mount points are relative to that process's root. */

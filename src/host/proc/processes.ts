@@ -34,7 +34,7 @@ export function parseStat(text: string): {pid: number; command: string; ppid: nu
 }
 
 /** The kernel's PF_KTHREAD flag: a kernel thread, which no lesson starts, enters or changes. */
-const kernelThread = 0x0020_0000;
+const kernelThread = 0x00_20_00_00;
 
 /**
  * Lists every process but the kernel's own threads (on a small machine most of /proc): none of
@@ -83,7 +83,7 @@ const deletedSuffix = ' (deleted)';
 const statBuffer = Buffer.alloc(4096);
 
 function pidNames(proc: string): string[] {
-	return readdirSync(proc).filter(name => name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57);
+	return readdirSync(proc).filter(name => name.codePointAt(0)! >= 48 && name.codePointAt(0)! <= 57);
 }
 
 function readRoot(proc: string, pid: string): string | undefined {

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 
 /** Whether a file in `var/lib/apt/lists` is a downloaded index (not `lock`, `partial/`, `auxfiles/`, a signature). */
 export function isAptIndex(name: string): boolean {
-	return /_(?:Packages|Sources|InRelease|Release)(?:\.[a-z0-9]+)?$/.test(name) && !name.endsWith('.gpg');
+	return /_(?:Packages|Sources|InRelease|Release)(?:\.[a-z\d]+)?$/.test(name) && !name.endsWith('.gpg');
 }
 
 /** Number of downloaded apt index files in the rootfs (0 before `apt-get update`). */

@@ -5,23 +5,21 @@ import {join} from 'node:path';
 export type AptSource = {suite: string; mirror: string};
 
 /** Parses `/etc/os-release` text into its fields. */
-export const parseOsRelease = (text: string): Record<string, string> =>
-	Object.fromEntries(
-		text.split('\n')
-			.map(line => /^([A-Z_]+)=(.*)$/.exec(line.trim()))
-			.filter((match): match is RegExpExecArray => match !== null)
-			.map(match => [match[1]!, match[2]!.replace(/^"(.*)"$/, '$1')]),
-	);
+const parseOsRelease = (text: string): Record<string, string> =>
+	Object.fromEntries(text.split('\n')
+		.map(line => /^([A-Z_]+)=(.*)$/.exec(line.trim()))
+		.filter((match): match is RegExpExecArray => match !== null)
+		.map(match => [match[1]!, match[2]!.replace(/^"(.*)"$/, '$1')]));
 
 /**
  * The first mirror serving `suite` in apt's own configuration, one-line (`deb URI suite …`)
  * or deb822 (`URIs:` / `Suites:`) style. rootcamp never names a mirror itself: it uses the host's.
  */
-export const parseAptMirror = (files: string[], suite: string): string | undefined => {
+const parseAptMirror = (files: string[], suite: string): string | undefined => {
 	for (const text of files) {
 		for (const line of text.split('\n')) {
-			const oneLine = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line);
-			if (oneLine && oneLine[2] === suite) {
+			const oneLine = /^\s*deb\s+(?:\[[^\]]*]\s+)?(\S+)\s+(\S+)/.exec(line);
+			if (oneLine?.[2] === suite) {
 				return oneLine[1];
 			}
 		}
@@ -47,7 +45,7 @@ export const hostAptSource = (etc = '/etc'): AptSource | undefined => {
 		}
 	};
 
-	const suite = parseOsRelease(read(join(etc, 'os-release')))['VERSION_CODENAME'];
+	const suite = parseOsRelease(read(join(etc, 'os-release'))).VERSION_CODENAME;
 	if (!suite) {
 		return undefined;
 	}

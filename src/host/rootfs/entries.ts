@@ -12,7 +12,7 @@ export async function listEntries(dir: string): Promise<Entry[] | null> {
 	try {
 		names = readdirSync(dir);
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
+		const {code} = (error as NodeJS.ErrnoException);
 		if (code === 'ENOENT' || code === 'ENOTDIR') {
 			return null;
 		}

@@ -2,7 +2,7 @@ import {closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, read
 import type {FileFact} from '../types.ts';
 
 /** Files up to this size carry their text as `preview`, so "what changed" can quote them. */
-export const previewLimit = 1024;
+const previewLimit = 1024;
 
 /** Text is read up to this size: checks match lines of config files, not of disk images. */
 const textLimit = 1024 * 1024;
@@ -135,7 +135,7 @@ function typeOf(stats: {isFile(): boolean; isDirectory(): boolean; isSymbolicLin
 }
 
 function isMissing(error: unknown): boolean {
-	const code = (error as NodeJS.ErrnoException).code;
+	const {code} = (error as NodeJS.ErrnoException);
 	// ENOTDIR: a parent is a file, so the path cannot exist.
 	return code === 'ENOENT' || code === 'ENOTDIR';
 }

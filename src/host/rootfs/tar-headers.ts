@@ -32,7 +32,7 @@ const checksumMatches = (header: Buffer): boolean => {
 
 /** Reads a file through a window, so the many small members of a rootfs cost one read per window. */
 class WindowReader {
-	#buffer = Buffer.alloc(window);
+	readonly #buffer = Buffer.alloc(window);
 	#start = 0;
 	#length = 0;
 	constructor(readonly fd: number) {}
@@ -71,7 +71,7 @@ export const readTarMembers = (path: string, visit: (name: string) => void): boo
 		for (;;) {
 			const header = reader.read(offset, block);
 			if (header.length === 0 || (header[0] === 0 && header[148] === 0)) {
-				return !first || header.length !== 0;
+				return !first || header.length > 0;
 			}
 
 			if (header.length < block || !checksumMatches(header)) {
@@ -83,7 +83,7 @@ export const readTarMembers = (path: string, visit: (name: string) => void): boo
 			}
 
 			first = false;
-			const type = String.fromCharCode(header[156]!);
+			const type = String.fromCodePoint(header[156]!);
 			const size = sizeOf(header);
 			const dataStart = offset + block;
 			const prefix = header.toString('latin1', 257, 262) === 'ustar' ? field(header, 345, 155) : '';

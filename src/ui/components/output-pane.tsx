@@ -1,8 +1,8 @@
 import {Box} from 'ink';
 import type {Line} from '../view/lines.ts';
+import type {RunProgress} from '../state/state.ts';
 import {LineList} from './line-list.tsx';
 import {ProgressBar} from './progress-bar.tsx';
-import type {RunProgress} from '../state/state.ts';
 
 /** The run's status, its progress and the tail of its output, streaming under a spinner. */
 export function OutputPane({status, progress, output, width}: {status: Line[]; progress?: RunProgress; output: Line[]; width: number}) {

@@ -1,10 +1,10 @@
 import {Box} from 'ink';
 import type {SetupState} from '../../workshop/api.ts';
+import type {StepView} from '../view/step-view.ts';
 import {Diagram} from './diagram.tsx';
 import {LineList} from './line-list.tsx';
 import {OutputPane} from './output-pane.tsx';
 import {Section} from './section.tsx';
-import type {StepView} from '../view/step-view.ts';
 
 /** One step: prose, the command, checks, hint, the run, what changed, and the keys. */
 export function StepScreen({view, setup}: {view: StepView; setup: SetupState | undefined}) {
@@ -28,11 +28,13 @@ export function StepScreen({view, setup}: {view: StepView; setup: SetupState | u
 			<LineList lines={[view.header]}/>
 			<Box flexDirection='row' flexGrow={1} overflow='hidden'>
 				{main}
-				{view.side ? (
-					<Box flexDirection='column' marginLeft={2} width={view.side.width} flexShrink={0}>
-						<Diagram setup={setup} width={view.side.width}/>
-					</Box>
-				) : null}
+				{view.side
+					? (
+						<Box flexDirection='column' marginLeft={2} width={view.side.width} flexShrink={0}>
+							<Diagram setup={setup} width={view.side.width}/>
+						</Box>
+					)
+					: null}
 			</Box>
 			<Section lines={view.footer}/>
 		</Box>

@@ -8,13 +8,24 @@ import {currentRef, stepKey, type Action, type AppState} from '../state/state.ts
  * saved place on every step change, `v`, and the lesson list's verify. Failures become messages.
  */
 export function useEngine(workshop: Workshop, state: AppState, dispatch: Dispatch<Action>): void {
-	const fail = (error: unknown) => dispatch({type: 'error', message: errorMessage(error)});
+	const fail = (error: unknown) => {
+		dispatch({type: 'error', message: errorMessage(error)});
+	};
+
 	const pid = state.setup?.container?.pid;
 	useEffect(() => {
 		let live = true;
 		workshop.variables().then(
-			variables => live && dispatch({type: 'variables', variables}),
-			(error: unknown) => live && fail(error),
+			variables => {
+				if (live) {
+					dispatch({type: 'variables', variables});
+				}
+			},
+			(error: unknown) => {
+				if (live) {
+					fail(error);
+				}
+			},
 		);
 		return () => {
 			live = false;
@@ -45,7 +56,11 @@ export function useEngine(workshop: Workshop, state: AppState, dispatch: Dispatc
 					dispatch({type: 'setup', setup});
 				}
 			},
-			(error: unknown) => live && fail(error),
+			(error: unknown) => {
+				if (live) {
+					fail(error);
+				}
+			},
 		);
 		return () => {
 			live = false;
@@ -67,7 +82,11 @@ export function useEngine(workshop: Workshop, state: AppState, dispatch: Dispatc
 		}
 
 		workshop.verify().then(
-			report => live && dispatch({type: 'verified', report}),
+			report => {
+				if (live) {
+					dispatch({type: 'verified', report});
+				}
+			},
 			(error: unknown) => {
 				if (live) {
 					dispatch({type: 'verified'});

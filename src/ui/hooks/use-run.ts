@@ -19,17 +19,25 @@ export function useRun(workshop: Workshop, state: AppState, dispatch: Dispatch<A
 		const abort = new AbortController();
 		controller.current = abort;
 		const key = stepKey(ref);
-		workshop.runStep(ref, {signal: abort.signal, onEvent: event => dispatch({type: 'run-event', event})})
+		workshop.runStep(ref, {signal: abort.signal, onEvent(event) {
+			dispatch({type: 'run-event', event});
+		}})
 			.then(
-				result => dispatch({type: 'run-finished', key, result, now: Date.now()}),
-				(error: unknown) => dispatch({type: 'run-failed', message: errorMessage(error), now: Date.now()}),
+				result => {
+					dispatch({type: 'run-finished', key, result, now: Date.now()});
+				},
+				(error: unknown) => {
+					dispatch({type: 'run-failed', message: errorMessage(error), now: Date.now()});
+				},
 			)
 			.finally(() => {
 				if (controller.current === abort) {
 					controller.current = undefined;
 				}
 			});
-		const timer = setInterval(() => dispatch({type: 'tick', now: Date.now()}), tickMs);
+		const timer = setInterval(() => {
+			dispatch({type: 'tick', now: Date.now()});
+		}, tickMs);
 		return () => {
 			clearInterval(timer);
 		};

@@ -1,5 +1,5 @@
-import type {Action, AppState} from './state.ts';
 import type {KeyHelp} from '../view/sections.ts';
+import type {Action, AppState} from './state.ts';
 
 /** The parts of Ink's `Key` the app reads. */
 export type KeyPress = {

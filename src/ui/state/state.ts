@@ -115,7 +115,7 @@ export function stepKey(ref: StepRef): string {
 }
 
 /** The course outline from a loaded course. */
-export function outlineOf(course: Course): Outline {
+function outlineOf(course: Course): Outline {
 	return course.lessons.map(lesson => ({
 		id: lesson.id,
 		title: lesson.title,
@@ -238,7 +238,7 @@ function appendOutput(lines: string[], partial: string, chunk: string): {output:
 	const pieces = (partial + chunk).split('\n');
 	const rest = pieces.pop() ?? '';
 	// A carriage return redraws the line (apt, tar progress): keep what the terminal would show.
-	const clean = (text: string) => stripVTControlCharacters(text.split('\r').filter(Boolean).at(-1) ?? '');
+	const clean = (text: string) => stripVTControlCharacters(text.split('\r').findLast(Boolean) ?? '');
 	const output = [...lines, ...pieces.map(clean)];
 	return {output: output.length > maxOutputLines ? output.slice(-maxOutputLines) : output, partial: rest};
 }

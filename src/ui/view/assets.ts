@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
  * The package's `assets/` directory, found by walking up from this module: the same code runs
  * from `src/ui/view/` (tests, tsx) and from the bundled `dist/`.
  */
-export function assetsDir(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+function assetsDir(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
 	let dir = from;
 	for (;;) {
 		const candidate = join(dir, 'assets');

@@ -1,8 +1,8 @@
-import {fitLine} from './diagram-lines.ts';
 import {footerKeys} from '../state/keymap.ts';
+import {stepStatus, type AppState} from '../state/state.ts';
+import {fitLine} from './diagram-lines.ts';
 import {line, toned, wrapWords, type Line, type Segment} from './lines.ts';
 import {footerLines, statusMark} from './sections.ts';
-import {stepStatus, type AppState} from '../state/state.ts';
 
 /** What the lesson list shows. */
 export type LessonView = {banner: Line[]; lines: Line[]; footer: Line[]};
@@ -35,7 +35,7 @@ export function buildLessonView(state: AppState, options: {banner?: string; colu
 	const rows: Line[] = [];
 	rows.push(line(toned('heading', 'Lessons'), options.checking ? toned('muted', '  checking the host…') : ''));
 	const numberWidth = String(state.outline.length).length;
-	state.outline.forEach((lesson, index) => {
+	for (const [index, lesson] of state.outline.entries()) {
 		const selected = index === state.lesson;
 		const name = `${String(index + 1).padStart(numberWidth)}. ${lesson.title}`;
 		const {marks, passed, total} = lessonProgress(state, index);
@@ -48,18 +48,19 @@ export function buildLessonView(state: AppState, options: {banner?: string; colu
 			{text: ' '.repeat(Math.max(1, 8 - marks.length))},
 			done ? toned('pass', `${passed}/${total} done`) : toned('muted', `${passed}/${total}`),
 		]);
-	});
+	}
 
 	const selected = state.outline[state.lesson];
 	const details: Line[] = [];
 	if (selected) {
 		details.push([]);
-		selected.steps.forEach((step, index) => {
+		for (const [index, step] of selected.steps.entries()) {
 			const status = stepStatus(state, `${selected.id}/${step.id}`);
 			const mark = status ? toned(statusMark[status].tone, statusMark[status].mark) : toned('muted', '·');
 			const here = state.resume?.lesson === state.lesson && state.resume.step === index;
 			details.push(fitLine(line('   ', mark, ' ', here ? toned('selected', step.title) : step.title, here && toned('muted', '  ← you are here')), columns));
-		});
+		}
+
 		const resume = state.resume?.lesson === state.lesson ? selected.steps[state.resume.step] : undefined;
 		details.push([]);
 		details.push(resume

@@ -86,7 +86,7 @@ export function wrapWords(text: string, width: number): string[] {
 }
 
 // eslint-disable-next-line no-control-regex
-const escapePattern = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]/y;
+const escapePattern = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]/y;
 
 /**
  * Splits an already-styled row (marked-terminal output) into rows of at most `width` columns,
@@ -109,6 +109,7 @@ export function wrapStyled(text: string, width: number): string[] {
 		const match = escapePattern.exec(text);
 		if (match) {
 			pending += match[0];
+			// eslint-disable-next-line no-control-regex -- ESC starts the SGR code this matches
 			if (/^\u001B\[0?m$/.test(match[0])) {
 				open = [];
 			} else if (match[0].startsWith('\u001B[') && match[0].endsWith('m')) {
@@ -212,8 +213,8 @@ export function foldCommand(command: string, width: number): string[] {
 			break;
 		}
 
-		const candidates = breaks.filter(position => position > start && position - start <= room);
-		const cut = candidates.at(-1) ?? breaks.find(position => position > start);
+		const from = start;
+		const cut = breaks.findLast(position => position > from && position - from <= room) ?? breaks.find(position => position > from);
 		if (cut === undefined) {
 			rows.push(lead + rest);
 			break;

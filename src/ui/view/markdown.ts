@@ -1,5 +1,5 @@
 import {stripVTControlCharacters} from 'node:util';
-import type {MarkedExtension, Tokens} from 'marked';
+import type {Marked, MarkedExtension, Tokens} from 'marked';
 
 /** How to render: the width to reflow to, and whether styles may be used. */
 export type MarkdownOptions = {width: number; color?: boolean};
@@ -7,7 +7,7 @@ export type MarkdownOptions = {width: number; color?: boolean};
 type Renderer = (text: string) => string;
 
 type Modules = {
-	Marked: typeof import('marked').Marked;
+	Marked: typeof Marked;
 	markedTerminal: (options?: Record<string, unknown>, highlight?: Record<string, unknown>) => MarkedExtension;
 };
 

@@ -31,7 +31,7 @@ export function verdictLines(lessonId: string, step: StepReport, hint?: string):
 		}
 
 		if (hint) {
-			rows.push(line(toned('muted', `    hint: ${hint.replace(/\n/g, ' ')}`)));
+			rows.push(line(toned('muted', `    hint: ${hint.replaceAll('\n', ' ')}`)));
 		}
 	}
 
@@ -73,7 +73,7 @@ export function runEventPrinter(sink: RunSink): {onEvent: (event: RunEvent) => v
 				const pieces = (partial + event.chunk).split('\n');
 				partial = pieces.pop() ?? '';
 				// A carriage return redraws a terminal row; a log keeps only what was last drawn.
-				sink.rows(pieces.map(piece => line(piece.split('\r').filter(Boolean).at(-1) ?? '')));
+				sink.rows(pieces.map(piece => line(piece.split('\r').findLast(Boolean) ?? '')));
 				break;
 			}
 

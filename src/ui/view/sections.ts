@@ -2,8 +2,8 @@ import {formatSize} from '../../check/format.ts';
 import type {Status} from '../../check/types.ts';
 import type {Variables} from '../../lesson/types.ts';
 import type {Change, FilledCommand, StepReport} from '../../workshop/api.ts';
-import {foldCommand, formatDuration, line, toned, truncate, wrapWords, type Line} from './lines.ts';
 import type {RunProgress, RunState} from '../state/state.ts';
+import {foldCommand, formatDuration, line, toned, truncate, wrapWords, type Line} from './lines.ts';
 import type {Tone} from './theme.ts';
 
 /** The mark and word for a status; the word is there for screen readers and logs. */
@@ -98,8 +98,7 @@ export function checkLines(report: StepReport | undefined, width: number, option
 		const label = check.advice ? `rootcamp advises: ${check.check}` : check.check;
 		const text = check.status === 'pass' ? label : `${label} — ${check.message}`;
 		const [first, ...rest] = wrapped(prefix, text, width);
-		rows.push([{text: prefix, tone}, ...first!.slice(1)]);
-		rows.push(...rest);
+		rows.push([{text: prefix, tone}, ...first!.slice(1)], ...rest);
 		if (check.status === 'fail' && !check.advice) {
 			if (check.expected !== undefined) {
 				rows.push(...wrapped('      expected: ', check.expected, width));
@@ -124,11 +123,11 @@ export function hintLines(hint: string, width: number): Line[] {
 /** Inline Markdown as plain text: what a hint or a one-line message needs. */
 export function plainInline(markdown: string): string {
 	return markdown
-		.replace(/^\s*>\s?/gm, '')
-		.replace(/\*\*Hint:\*\*\s*/i, '')
-		.replace(/\*\*([^*]+)\*\*/g, '$1')
-		.replace(/`([^`]+)`/g, '$1')
-		.replace(/\s*\n\s*/g, ' ')
+		.replaceAll(/^\s*>\s?/gm, '')
+		.replace(/\*\*hint:\*\*\s*/i, '')
+		.replaceAll(/\*\*([^*]+)\*\*/g, '$1')
+		.replaceAll(/`([^`]+)`/g, '$1')
+		.replaceAll(/\s*\n\s*/g, ' ')
 		.trim();
 }
 

@@ -1,10 +1,10 @@
 import type {Step, Variables} from '../../lesson/types.ts';
 import type {FilledCommand} from '../../workshop/api.ts';
-import {diagramLines, fitLine} from './diagram-lines.ts';
 import {footerKeys} from '../state/keymap.ts';
+import {currentRef, stepKey, type AppState, type RunProgress} from '../state/state.ts';
+import {diagramLines, fitLine} from './diagram-lines.ts';
 import {line, toned, wrapStyled, wrapWords, type Line} from './lines.ts';
 import {changeLines, checkLines, commandLines, footerLines, hintLines, outputTail, runStatusLines, statusMark, wherePhrase} from './sections.ts';
-import {currentRef, stepKey, type AppState, type RunProgress} from '../state/state.ts';
 
 /** What the step screen shows, every section already cut into rows that fit. */
 export type StepView = {
@@ -90,7 +90,7 @@ export function buildStepView(input: StepViewInput): StepView {
 		toned('heading', input.step.title),
 	), Math.max(1, columns - 10));
 	header.push(badge
-		? toned(badge.tone, `${badge.mark} ${report?.status === 'pass' ? 'passes' : report?.status === 'skip' ? 'skipped' : 'not yet'}`.padStart(10))
+		? toned(badge.tone, `${badge.mark} ${report?.status === 'pass' ? 'passes' : (report?.status === 'skip' ? 'skipped' : 'not yet')}`.padStart(10))
 		: toned('muted', '…'.padStart(10)));
 
 	const commands = commandLines(input.commands, input.variables, mainWidth);

@@ -18,7 +18,7 @@ export type Tone =
 	| 'border';
 
 /** The subset of Ink's `<Text>` props a tone sets. */
-export type TextStyle = {
+type TextStyle = {
 	color?: string;
 	bold?: boolean;
 	dimColor?: boolean;
@@ -110,5 +110,5 @@ export function createTheme(color: boolean): Theme {
 
 /** True when the environment asks for no colour (https://no-color.org: set and not empty). */
 export function noColorRequested(env: NodeJS.ProcessEnv): boolean {
-	return typeof env['NO_COLOR'] === 'string' && env['NO_COLOR'] !== '';
+	return typeof env.NO_COLOR === 'string' && env.NO_COLOR !== '';
 }

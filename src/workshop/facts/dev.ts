@@ -25,9 +25,9 @@ function devChanges(before: Snapshot, after: Snapshot): Change[] {
 
 	const had = new Map(before.containerDev.map(entry => [entry.name, entry]));
 	const has = new Map(after.containerDev.map(entry => [entry.name, entry]));
-	const devMount = (snapshot: Snapshot) => snapshot.containerMounts.filter(mount => mount.target === '/dev').at(-1);
+	const devMount = (snapshot: Snapshot) => snapshot.containerMounts.findLast(mount => mount.target === '/dev');
 	const [mountBefore, mountAfter] = [devMount(before), devMount(after)];
-	const onTmpfs = mountAfter?.fstype === 'tmpfs' ? ' (on the container\'s tmpfs, not on disk)' : mountAfter === undefined ? ' (in the rootfs, on disk)' : '';
+	const onTmpfs = mountAfter?.fstype === 'tmpfs' ? ' (on the container\'s tmpfs, not on disk)' : (mountAfter === undefined ? ' (in the rootfs, on disk)' : '');
 	const changes: Change[] = [];
 	for (const entry of after.containerDev) {
 		const old = had.get(entry.name);

@@ -11,7 +11,7 @@ import type {StaticVariables} from '../variables.ts';
 export type Finding = {name: string; ok: boolean; detail: string; fix?: string};
 
 /** What a fact reads from: one round of probes, the paths the lessons watch, their groups and side shells. */
-export type ReadContext = {probes: Probes; watchedPaths: string[]; watch: IsolationWatch};
+type ReadContext = {probes: Probes; watchedPaths: string[]; watch: IsolationWatch};
 
 /** What "what changed" needs to know: where the rootfs is (the host sees the container's mounts under it). */
 export type CompareContext = {rootfs: string};
@@ -20,7 +20,7 @@ export type CompareContext = {rootfs: string};
 export type JournalContext = CompareContext & {variables: Pick<StaticVariables, 'tarball' | 'source'>};
 
 /** What `reset` tells a fact when it looks for what the learner made by hand. */
-export type LeftoverContext = {probes: Probes; watch: IsolationWatch; journal: readonly JournalEntry[]; lessonLinks: ReadonlySet<string>};
+type LeftoverContext = {probes: Probes; watch: IsolationWatch; journal: readonly JournalEntry[]; lessonLinks: ReadonlySet<string>};
 
 /** What `doctor` reads once for every fact. */
 export type DoctorContext = {hierarchy: CgroupHierarchy; sysctl: (name: string) => string | undefined};
@@ -48,7 +48,11 @@ export type Fact = {
 
 /** The same process in both: the same PID and the same start time (a PID can be reused). */
 export function sameProcess(a: {pid: number; startTime: number} | null | undefined, b: {pid: number; startTime: number} | null | undefined): boolean {
-	return Boolean(a && b && a.pid === b.pid && a.startTime === b.startTime);
+	if (!a || !b) {
+		return false;
+	}
+
+	return a.pid === b.pid && a.startTime === b.startTime;
 }
 
 /**
@@ -70,7 +74,7 @@ export function sameMounts(a: Mount[], b: Mount[]): boolean {
 
 /** The mount on top at a path (the last one listed there). */
 export function topAt(mounts: Mount[], target: string): Mount | undefined {
-	return mounts.filter(mount => mount.target === target).at(-1);
+	return mounts.findLast(mount => mount.target === target);
 }
 
 /** At most this many names are listed before "and N more". */

@@ -5,7 +5,9 @@ import {readNetwork} from '../../../src/host/net/net-facts.ts';
 
 test('one ip answers round after round, a line per question', async t => {
 	const session = new IpSession();
-	t.teardown(() => session.close());
+	t.teardown(() => {
+		session.close();
+	});
 	for (let round = 0; round < 3; round++) {
 		const answers = await session.ask(['addr show', 'route show table all', 'neigh show']);
 		t.is(answers.length, 3);
@@ -15,15 +17,19 @@ test('one ip answers round after round, a line per question', async t => {
 
 test('requests made at once are answered in turn, each with its own lines', async t => {
 	const session = new IpSession();
-	t.teardown(() => session.close());
+	t.teardown(() => {
+		session.close();
+	});
 	const [links, lo] = await Promise.all([session.ask(['link show']), session.ask(['link show dev lo'])]);
-	t.true((JSON.parse(links[0]!) as unknown[]).length >= 1);
+	t.true((JSON.parse(links[0]!) as unknown[]).length > 0);
 	t.deepEqual((JSON.parse(lo[0]!) as Array<{ifname: string}>).map(link => link.ifname), ['lo']);
 });
 
 test('a question ip cannot answer ends the session: answers never shift to the next request', async t => {
 	const session = new IpSession();
-	t.teardown(() => session.close());
+	t.teardown(() => {
+		session.close();
+	});
 	await t.throwsAsync(session.ask(['link show dev rootcamp-none', 'addr show']), {message: /ended before it answered/});
 	t.true(session.ended);
 	await t.throwsAsync(session.ask(['addr show']), {message: /has ended/});

@@ -35,6 +35,7 @@ const reason = await cannotRun();
 if (reason !== undefined && !process.env.CI) {
 	console.warn(`links.privileged: skipped: ${reason}`);
 }
+
 const suffix = process.pid % 10_000;
 
 /** Registers the privileged test, or says why it cannot run: skipped locally, failed under CI. */

@@ -3,7 +3,6 @@ import {findContainer} from '../../../src/host/proc/container.ts';
 import type {ContainerInfo} from '../../../src/host/types.ts';
 import {procFixture} from '../../helpers/proc-fixture.ts';
 
-
 const finds = test.macro({
 	async exec(t, proc: string, rootfs: string, expected: Partial<ContainerInfo> | null) {
 		const container = await findContainer(rootfs, {proc: await procFixture(t, proc)});

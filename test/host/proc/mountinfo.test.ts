@@ -2,7 +2,6 @@ import test from 'ava';
 import {decodeMountPath, parseMountinfo, readMountinfo} from '../../../src/host/proc/mountinfo.ts';
 import {procFixture} from '../../helpers/proc-fixture.ts';
 
-
 const parses = test.macro({
 	exec(t, line: string, expected: Partial<ReturnType<typeof parseMountinfo>[number]> | undefined) {
 		const [mount] = parseMountinfo(line);
@@ -17,8 +16,8 @@ const parses = test.macro({
 
 test('plain proc mount', parses, '120 119 0:50 / /proc rw,nosuid - proc proc rw', {id: 120, parent: 119, target: '/proc', fstype: 'proc', source: 'proc', options: 'rw,nosuid'});
 test('optional fields before the dash', parses, '26 1 254:0 / / rw,relatime shared:1 master:2 - ext4 /dev/vda rw', {target: '/', fstype: 'ext4', source: '/dev/vda'});
-test('octal escapes in the mount point', parses, '90 26 254:0 / /mnt/with\\040space\\011tab rw - ext4 /dev/vda rw', {target: '/mnt/with space\ttab'});
-test('octal escapes in the source', parses, '91 26 0:60 / /x rw - fuse my\\134src rw', {source: 'my\\src'});
+test('octal escapes in the mount point', parses, String.raw`90 26 254:0 / /mnt/with\040space\011tab rw - ext4 /dev/vda rw`, {target: '/mnt/with space\ttab'});
+test('octal escapes in the source', parses, String.raw`91 26 0:60 / /x rw - fuse my\134src rw`, {source: String.raw`my\src`});
 test('a line without the dash is skipped', parses, '91 26 0:60 / /x rw', undefined);
 test('an empty line is skipped', parses, '', undefined);
 

@@ -1,8 +1,7 @@
+import {spawn} from 'node:child_process';
 import test from 'ava';
 import {childrenOf, listProcesses, listProcessesRootedAt, parseStat, readCommandLine, readInnermostPid, stripDeleted} from '../../../src/host/proc/processes.ts';
-import {spawn} from 'node:child_process';
 import {procFixture} from '../../helpers/proc-fixture.ts';
-
 
 const stat = test.macro({
 	exec(t, text: string, expected: ReturnType<typeof parseStat>) {

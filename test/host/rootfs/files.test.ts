@@ -50,9 +50,9 @@ test('readText reads files only', async t => {
 });
 
 test('formatMode keeps the special bits', t => {
-	t.is(formatMode(0o41777), '1777');
-	t.is(formatMode(0o100644), '0644');
-	t.is(formatMode(0o104755), '4755');
+	t.is(formatMode(0o4_1777), '1777');
+	t.is(formatMode(0o10_0644), '0644');
+	t.is(formatMode(0o10_4755), '4755');
 });
 
 const splitsDevice = test.macro({
@@ -63,11 +63,11 @@ const splitsDevice = test.macro({
 });
 
 // makedev(major, minor) as glibc packs it: minor's low 8 bits, major's 12, minor's next 12, then the high bits.
-test(splitsDevice, 0x103, '1:3');
-test(splitsDevice, 0x502, '5:2');
-test(splitsDevice, 0x800, '8:0');
-test(splitsDevice, (300 & 0xff) | (8 << 8) | ((300 & ~0xff) << 12), '8:300');
+test(splitsDevice, 0x1_03, '1:3');
+test(splitsDevice, 0x5_02, '5:2');
+test(splitsDevice, 0x8_00, '8:0');
+test(splitsDevice, (300 & 0xFF) | (8 << 8) | ((300 & ~0xFF) << 12), '8:300');
 test(splitsDevice, (259 << 8) | 7, '259:7');
-test(splitsDevice, (((4096 & ~0xfff) * 2 ** 32) + ((4096 & 0xfff) << 8)), '4096:0');
+test(splitsDevice, (((4096 & ~0xF_FF) * 2 ** 32) + ((4096 & 0xF_FF) << 8)), '4096:0');
 test(splitsDevice, 2 ** 32, '0:1048576');
 test(splitsDevice, 2 ** 20 * 2 ** 32, '1048576:0');

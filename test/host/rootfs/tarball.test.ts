@@ -27,7 +27,9 @@ test('a ./-prefixed tarball lists its top level', async t => {
 
 test('a compressed tarball is listed by tar, with as many members as `tar -tf` prints', async t => {
 	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-tgz-'));
-	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	t.teardown(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
 	const compressed = join(dir, 'rootfs.tar.gz');
 	writeFileSync(compressed, gzipSync(readFileSync(tarball('rootfs-with-proc.tar'))));
 	t.like(await listTarball(compressed), {entries: ['bin', 'etc', 'proc', 'tmp', 'usr', 'var'], members: 10});

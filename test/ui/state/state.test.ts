@@ -79,9 +79,10 @@ test(runsTo, false, [{type: 'run', now: 0}, {type: 'decline'}], 'idle');
 test(runsTo, false, [{type: 'run', now: 0}, {type: 'interrupt'}], 'idle');
 test(runsTo, false, [{type: 'confirm', now: 0}], 'idle');
 
-test('output streams into lines, a partial line waits for its end, \\r keeps what was last drawn', t => {
+test(String.raw`output streams into lines, a partial line waits for its end, \r keeps what was last drawn`, t => {
 	let state = running(fresh());
-	state = apply(state,
+	state = apply(
+		state,
 		{type: 'run-event', event: {type: 'start', command: {where: 'host', text: 'touch x\n', startsContainer: false, inShell: false}}},
 		{type: 'run-event', event: {type: 'output', chunk: 'one\ntw'}},
 		{type: 'run-event', event: {type: 'output', chunk: 'o\n10%\r50%\r100%\n\u001B[32mgreen\u001B[0m\nrest'}},
@@ -104,7 +105,8 @@ test('progress events are kept for the bar', t => {
 });
 
 test('a finished run keeps its report and changes, and flushes the partial line', t => {
-	const state = apply(running(fresh()),
+	const state = apply(
+		running(fresh()),
 		{type: 'run-event', event: {type: 'output', chunk: 'no newline'}},
 		{type: 'run-finished', key: 'alpha/one', now: 4000, result: {exitCode: 0, cancelled: false, changes: [{sign: '+', text: 'marker'}], report: report('pass')}},
 	);

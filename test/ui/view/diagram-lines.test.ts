@@ -9,7 +9,7 @@ const veth = (name: string, index: number, peerIndex: number, up: boolean, extra
 
 const moved: SetupState = {
 	rootfs: '/ubunturoot',
-	container: {pid: 24915, root: '/ubunturoot', own: ['pid', 'mnt', 'net'], command: '/bin/bash', startTime: 1},
+	container: {pid: 24_915, root: '/ubunturoot', own: ['pid', 'mnt', 'net'], command: '/bin/bash', startTime: 1},
 	hostLinks: [veth('vethHost', 7, 2, true)],
 	containerLinks: [veth('vethCont', 2, 7, false)],
 	containerOnlyMounts: [{id: 40, parent: 1, target: '/proc', fstype: 'proc', source: 'proc', options: 'rw'}],

@@ -34,14 +34,13 @@ const folds = test.macro({
 });
 
 test('a short command is left alone', folds, 'mount -t proc proc /proc', 40, ['mount -t proc proc /proc']);
-test('a long command folds at spaces with continuations', folds,
-	'docker run --rm --name ubuntu_cont --net=host -v /var/tmp:/workspace ubuntu tar -cvf /workspace/ubuntu_root.tar bin etc usr', 40, [
-		'docker run --rm --name ubuntu_cont \\',
-		'  --net=host -v /var/tmp:/workspace \\',
-		'  ubuntu tar -cvf \\',
-		'  /workspace/ubuntu_root.tar bin etc usr',
-	]);
-test('quotes are never split', folds, 'printf \'#!/bin/sh\\nexec /bin/sh "$@"\\n with many words\' > /srv/fixture-root/bin/bash', 30, [
+test('a long command folds at spaces with continuations', folds, 'docker run --rm --name ubuntu_cont --net=host -v /var/tmp:/workspace ubuntu tar -cvf /workspace/ubuntu_root.tar bin etc usr', 40, [
+	'docker run --rm --name ubuntu_cont \\',
+	'  --net=host -v /var/tmp:/workspace \\',
+	'  ubuntu tar -cvf \\',
+	'  /workspace/ubuntu_root.tar bin etc usr',
+]);
+test('quotes are never split', folds, String.raw`printf '#!/bin/sh\nexec /bin/sh "$@"\n with many words' > /srv/fixture-root/bin/bash`, 30, [
 	'printf \\',
 	'  \'#!/bin/sh\\nexec /bin/sh "$@"\\n with many words\' \\',
 	'  > /srv/fixture-root/bin/bash',

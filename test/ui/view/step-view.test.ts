@@ -23,8 +23,7 @@ function allRows(v: StepView): string[] {
 }
 
 test('at 80x24 everything fits: long prose scrolls instead of pushing the keys off screen', t => {
-	const running = open({type: 'hint'}, {type: 'run', now: 0}, {type: 'confirm', now: 0},
-		{type: 'run-event', event: {type: 'output', chunk: Array.from({length: 30}, (_, index) => `out ${index}`).join('\n') + '\n'}});
+	const running = open({type: 'hint'}, {type: 'run', now: 0}, {type: 'confirm', now: 0}, {type: 'run-event', event: {type: 'output', chunk: Array.from({length: 30}, (_, index) => `out ${index}`).join('\n') + '\n'}});
 	const v = view(running, 80, 24);
 	t.true(height(v) <= 23, `height ${height(v)}`);
 	t.true(v.maxScroll > 0);
@@ -70,6 +69,6 @@ test('a crowded step (long command, failing checks, hint) still fits at 80x24; t
 	const v = buildStepView({state, step, prose: longProse, commands: longCommands, variables: workshop.variableValues, hint: 'a hint that is long enough to wrap onto a second row at eighty columns, surely, yes', columns: 80, rows: 24});
 	t.true(height(v) <= 23, `height ${height(v)}`);
 	t.is(v.commands.length, 9, 'every command row is there');
-	t.true(v.prose.length >= 1);
+	t.true(v.prose.length > 0);
 	t.regex(lineText(v.checks.at(-1)!), /… \d+ more rows/);
 });
