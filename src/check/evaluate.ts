@@ -1,4 +1,4 @@
-import {checkKinds, type CheckKind, type CheckSpec} from '../lesson/types.ts';
+import {checkKinds, type CheckKind, type CheckSpec, type SideShell} from '../lesson/types.ts';
 import type {Probes} from '../host/probes.ts';
 import type {CheckResult} from './types.ts';
 import * as cgroup from './kinds/cgroup.ts';
@@ -16,11 +16,18 @@ import * as tarball from './kinds/tarball.ts';
 import * as userns from './kinds/userns.ts';
 import {fail} from './result.ts';
 
-/** One check kind: validate the line, read the facts, judge them. */
+/**
+ * The host facts a check line names, so the workshop watches them for "what changed" and reset
+ * (workshop/facts/): a control group, a side shell, a path, an interface the lessons make.
+ */
+export type NamedFacts = {cgroups?: string[]; shells?: SideShell[]; paths?: string[]; links?: string[]};
+
+/** One check kind: validate the line, read the facts, judge them; and say which facts it names. */
 export type Kind<Data> = {
 	validate(check: CheckSpec): string | undefined;
 	probe(check: CheckSpec, probes: Probes): Promise<Data>;
 	judge(check: CheckSpec, data: Data): CheckResult;
+	watches?(check: CheckSpec): NamedFacts;
 };
 
 /** Every kind, by name; CheckKind is a closed union so a missing one fails to compile. */
@@ -47,6 +54,11 @@ export function validateCheck(spec: CheckSpec): string | undefined {
 	}
 
 	return kinds[spec.kind].validate(spec);
+}
+
+/** The facts a check line names (a name still holding a `{{variable}}` names nothing yet). */
+export function namedFacts(check: CheckSpec): NamedFacts {
+	return kinds[check.kind].watches?.(check) ?? {};
 }
 
 /** Evaluates one check (variables already filled) over this round's probes; never throws. An `advice` check's result says so. */

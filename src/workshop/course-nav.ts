@@ -1,3 +1,4 @@
+import {namedFacts} from '../check/evaluate.ts';
 import {UsageError} from '../errors.ts';
 import {findStep} from '../lesson/load.ts';
 import type {Course, Lesson, Step, Variables} from '../lesson/types.ts';
@@ -57,17 +58,14 @@ export function nextStep(course: Course, ref: StepRef): StepRef | undefined {
 
 /** The interfaces the lessons make (every `link` check's name, written out): the course's own, never the host's. */
 export function lessonLinks(course: Course): string[] {
-	return [...new Set(course.lessons.flatMap(lesson => lesson.steps.flatMap(step =>
-		step.checks.filter(check => check.kind === 'link' && check.args[0] !== undefined && !check.args[0].includes('{{')).map(check => check.args[0]!))))];
+	return [...new Set(course.lessons.flatMap(lesson => lesson.steps.flatMap(step => step.checks.flatMap(check => namedFacts(check).links ?? []))))];
 }
 
 /** Paths "what changed" watches: the rootfs, the tarball, the source, and every file a check names. */
 export function watchedPaths(course: Course, variables: Partial<Variables>, rootfs: string): string[] {
 	const paths = new Set([variables.tarball, variables.source, rootfs].filter((path): path is string => Boolean(path)));
-	for (const check of course.lessons.flatMap(lesson => lesson.steps.flatMap(step => step.checks))) {
-		if (check.kind === 'file' && check.args[0]) {
-			paths.add(fillKnownVariables(check.args[0], variables));
-		}
+	for (const path of course.lessons.flatMap(lesson => lesson.steps.flatMap(step => step.checks.flatMap(check => namedFacts(check).paths ?? [])))) {
+		paths.add(fillKnownVariables(path, variables));
 	}
 
 	return [...paths].filter(path => !path.includes('{{'));

@@ -1,3 +1,4 @@
+import {namedFacts} from '../check/evaluate.ts';
 import {findVariables} from '../lesson/variables.ts';
 import type {CgroupSelector, Course, SideShell, Variables} from '../lesson/types.ts';
 import type {Probes} from '../host/probes.ts';
@@ -28,20 +29,14 @@ export const isolationWatch = (course: Course): IsolationWatch => {
 		}
 
 		for (const check of step.checks) {
-			if (check.kind === 'cgroup' && check.args[0] !== undefined && !check.args[0].includes('{{')) {
-				cgroups.add(check.args[0]);
+			// Each check kind says which facts it names (src/check/kinds/*: `watches`).
+			const named = namedFacts(check);
+			for (const name of named.cgroups ?? []) {
+				cgroups.add(name);
 			}
 
-			if ((check.kind === 'container' || check.kind === 'mount') && check.args[0] === 'jail') {
-				shells.add('jail');
-			}
-
-			if (check.kind === 'jail') {
-				shells.add('jail');
-			}
-
-			if (check.kind === 'userns') {
-				shells.add('rootless');
+			for (const shell of named.shells ?? []) {
+				shells.add(shell);
 			}
 		}
 

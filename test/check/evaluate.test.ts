@@ -1,5 +1,5 @@
 import test from 'ava';
-import {evaluateCheck, kinds, validateCheck} from '../../src/check/evaluate.ts';
+import {evaluateCheck, kinds, namedFacts, validateCheck} from '../../src/check/evaluate.ts';
 import {checkKinds, type CheckSpec} from '../../src/lesson/types.ts';
 import {checkLine} from '../helpers/check-line.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
@@ -42,4 +42,15 @@ test('checks needing a container skip without one; container itself fails', asyn
 		'command container "ip a"',
 	].map(async line => (await evaluateCheck(checkLine(line), probes)).status));
 	t.deepEqual(statuses, ['fail', 'skip', 'skip', 'skip', 'skip']);
+});
+
+test('each check kind names the host facts it looks at, so the workshop watches them', t => {
+	t.deepEqual(namedFacts(checkLine('cgroup rootcamp pids.max=20')), {cgroups: ['rootcamp']});
+	t.deepEqual(namedFacts(checkLine('cgroup {{group}} pids.max=20')), {cgroups: []}, 'not yet known: names nothing');
+	t.deepEqual(namedFacts(checkLine('link vethCont in=container up')), {links: ['vethCont']});
+	t.deepEqual(namedFacts(checkLine('file {{rootfs}}/etc type=dir')), {paths: ['{{rootfs}}/etc']});
+	t.deepEqual(namedFacts(checkLine('mount jail /proc fstype=proc')), {shells: ['jail']});
+	t.deepEqual(namedFacts(checkLine('container own=pid,mnt')), {shells: []});
+	t.deepEqual(namedFacts(checkLine('userns root-outside=1000')), {shells: ['rootless']});
+	t.deepEqual(namedFacts(checkLine('hostname container=box')), {}, 'a kind that names no watched fact');
 });

@@ -31,6 +31,9 @@ const sharedWhat: Record<NamespaceKind, string> = {
 };
 
 /** The problem with a `container own=pid,mnt[,net,uts]` line, if any. */
+/** `jail` as its subject looks at the jail shell, which the workshop then watches. */
+export const watches = (check: CheckSpec) => ({shells: check.args[0] === 'jail' ? ['jail' as const] : []});
+
 export function validate(check: CheckSpec): string | undefined {
 	const unknown = list(check, 'own').filter(kind => !(namespaceKinds as readonly string[]).includes(kind));
 	return firstProblem(

@@ -14,6 +14,9 @@ export type JailData = {rootfs: string; jail: JailInfo | null};
 const flags: Partial<Record<NamespaceKind, string>> = {mnt: '--mount', pid: '--pid --fork', net: '--net', uts: '--uts', ipc: '--ipc', user: '--user'};
 
 /** The problem with a `jail [own=mnt,pid]` line, if any. */
+/** Looks at the jail shell, which the workshop then watches. */
+export const watches = () => ({shells: ['jail' as const]});
+
 export function validate(check: CheckSpec): string | undefined {
 	const unknown = list(check, 'own').filter(kind => !(namespaceKinds as readonly string[]).includes(kind));
 	return firstProblem(
