@@ -6,7 +6,7 @@ import {reportSlice} from './reports.ts';
 import {isBusy, runSlice} from './run.ts';
 import type {Action, AppState} from './types.ts';
 
-export type {Action, AppState, Outline, Position, RunProgress, RunState} from './types.ts';
+export type {Action, AppState, RunProgress, RunState} from './types.ts';
 export {currentRef, refAt, stepStatus} from './outline.ts';
 export {stepKey} from '../../workshop/progress.ts';
 
