@@ -1,3 +1,4 @@
+import {namespaceKinds} from '../host/types.ts';
 import type {CheckSpec} from '../lesson/types.ts';
 
 /** A bare word such as `absent` is stored as 'true'. */
@@ -69,4 +70,17 @@ export function checkExclusive(check: CheckSpec, names: string[]): string | unde
 /** The first problem among several validations. */
 export function firstProblem(...problems: Array<string | undefined>): string | undefined {
 	return problems.find(problem => problem !== undefined);
+}
+
+/**
+ * The problem with a line that looks at one shell (`container`, `jail`): it takes no argument,
+ * and `own=` lists namespace kinds the shell must have of its own.
+ */
+export function checkShellLine(check: CheckSpec): string | undefined {
+	const unknown = list(check, 'own').filter(kind => !(namespaceKinds as readonly string[]).includes(kind));
+	return firstProblem(
+		check.args.length > 0 ? `\`${check.kind}\` takes no arguments, got \`${check.args.join(' ')}\`` : undefined,
+		checkOptions(check, {values: ['own']}),
+		unknown.length > 0 ? `unknown namespace kind ${unknown.map(kind => `\`${kind}\``).join(', ')} in own= (known: ${namespaceKinds.join(', ')})` : undefined,
+	);
 }

@@ -50,7 +50,7 @@ test('each check kind names the host facts it looks at, so the workshop watches 
 	t.deepEqual(namedFacts(checkLine('link vethCont in=container up')), {links: ['vethCont']});
 	t.deepEqual(namedFacts(checkLine('file {{rootfs}}/etc type=dir')), {paths: ['{{rootfs}}/etc']});
 	t.deepEqual(namedFacts(checkLine('mount jail /proc fstype=proc')), {shells: ['jail']});
-	t.deepEqual(namedFacts(checkLine('container own=pid,mnt')), {shells: []});
+	t.deepEqual(namedFacts(checkLine('jail own=mnt,pid')), {shells: ['jail']});
 	t.deepEqual(namedFacts(checkLine('userns root-outside=1000')), {shells: ['rootless']});
 	t.deepEqual(namedFacts(checkLine('hostname container=box')), {}, 'a kind that names no watched fact');
 });

@@ -25,10 +25,10 @@ export type Membership = {
 /** What the cgroup check needs: where the hierarchy is, the group's files, and who is in it. */
 export type CgroupData = {name: string; hierarchy: CgroupHierarchy; group: CgroupGroup | null; membership?: Membership};
 
-/** The problem with a `cgroup NAME [controllers=…] [member=container] [pids.max=N] [memory.max=SIZE] [hit=pids,memory]` line. */
 /** The group it names: "what changed" shows its limits, refusals and OOM kills; reset removes it. */
 export const watches = (check: CheckSpec) => ({cgroups: check.args[0] !== undefined && !check.args[0].includes('{{') ? [check.args[0]] : []});
 
+/** The problem with a `cgroup NAME [controllers=…] [member=container] [pids.max=N] [memory.max=SIZE] [hit=pids,memory]` line. */
 export function validate(check: CheckSpec): string | undefined {
 	const [name] = check.args;
 	const controllers = list(check, 'controllers').filter(controller => !(cgroupControllers as readonly string[]).includes(controller));

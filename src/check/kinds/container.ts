@@ -1,9 +1,9 @@
 import type {CheckSpec} from '../../lesson/types.ts';
 import type {Probes} from '../../host/probes.ts';
-import {namespaceKinds, type ContainerInfo, type NamespaceKind} from '../../host/types.ts';
+import type {ContainerInfo, NamespaceKind} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';
 import {joinWords} from '../format.ts';
-import {checkOptions, firstProblem, list} from '../options.ts';
+import {checkShellLine, list} from '../options.ts';
 import {fail, pass} from '../result.ts';
 
 /** What the container check needs. */
@@ -31,16 +31,8 @@ const sharedWhat: Record<NamespaceKind, string> = {
 };
 
 /** The problem with a `container own=pid,mnt[,net,uts]` line, if any. */
-/** `jail` as its subject looks at the jail shell, which the workshop then watches. */
-export const watches = (check: CheckSpec) => ({shells: check.args[0] === 'jail' ? ['jail' as const] : []});
-
 export function validate(check: CheckSpec): string | undefined {
-	const unknown = list(check, 'own').filter(kind => !(namespaceKinds as readonly string[]).includes(kind));
-	return firstProblem(
-		check.args.length > 0 ? `\`container\` takes no arguments, got \`${check.args.join(' ')}\`` : undefined,
-		checkOptions(check, {values: ['own']}),
-		unknown.length > 0 ? `unknown namespace kind ${unknown.map(kind => `\`${kind}\``).join(', ')} in own= (known: ${namespaceKinds.join(', ')})` : undefined,
-	);
+	return checkShellLine(check);
 }
 
 /** Finds the container's shell. */

@@ -13,10 +13,10 @@ export type {FileData} from './file-words.ts';
 
 const types = ['file', 'dir', 'symlink', 'char', 'block'] as const;
 
-/** The problem with a `file PATH [type=] [mode=] [dev=MAJOR:MINOR] [match=] [not-match=] [no-block] [absent]` line, if any. */
 /** The path it names is watched by "what changed". */
 export const watches = (check: CheckSpec) => ({paths: check.args[0] ? [check.args[0]] : []});
 
+/** The problem with a `file PATH [type=] [mode=] [dev=MAJOR:MINOR] [match=] [not-match=] [no-block] [absent]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
 	const {type} = check.options;
 	const {mode} = check.options;

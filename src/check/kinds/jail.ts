@@ -1,10 +1,10 @@
 import type {CheckSpec} from '../../lesson/types.ts';
 import type {JailInfo} from '../../host/proc/jail.ts';
 import type {Probes} from '../../host/probes.ts';
-import {namespaceKinds, type NamespaceKind} from '../../host/types.ts';
+import type {NamespaceKind} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';
 import {joinWords} from '../format.ts';
-import {checkOptions, firstProblem, list} from '../options.ts';
+import {checkShellLine, list} from '../options.ts';
 import {fail, pass} from '../result.ts';
 
 /** What the jail check needs: the rootfs, and the jail shell if one runs. */
@@ -13,17 +13,12 @@ export type JailData = {rootfs: string; jail: JailInfo | null};
 /** The `unshare` flag that gives the jail each namespace, for messages. */
 const flags: Partial<Record<NamespaceKind, string>> = {mnt: '--mount', pid: '--pid --fork', net: '--net', uts: '--uts', ipc: '--ipc', user: '--user'};
 
-/** The problem with a `jail [own=mnt,pid]` line, if any. */
 /** Looks at the jail shell, which the workshop then watches. */
 export const watches = () => ({shells: ['jail' as const]});
 
+/** The problem with a `jail [own=mnt,pid]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
-	const unknown = list(check, 'own').filter(kind => !(namespaceKinds as readonly string[]).includes(kind));
-	return firstProblem(
-		check.args.length > 0 ? `\`jail\` takes no arguments, got \`${check.args.join(' ')}\`` : undefined,
-		checkOptions(check, {values: ['own']}),
-		unknown.length > 0 ? `unknown namespace kind ${unknown.map(kind => `\`${kind}\``).join(', ')} in own= (known: ${namespaceKinds.join(', ')})` : undefined,
-	);
+	return checkShellLine(check);
 }
 
 /** Finds the jail shell by its mount table. */

@@ -19,10 +19,10 @@ export type LinkData = {
 	otherLinks?: Link[];
 };
 
-/** The problem with a `link NAME in=host|container [kind=] [peer=] [up] [down] [address=CIDR] [absent] [if-present]` line. */
 /** The interface it names is one the lessons make: its own addresses are never "taken", reset looks for it. */
 export const watches = (check: CheckSpec) => ({links: check.args[0] !== undefined && !check.args[0].includes('{{') ? [check.args[0]] : []});
 
+/** The problem with a `link NAME in=host|container [kind=] [peer=] [up] [down] [address=CIDR] [absent] [if-present]` line. */
 export function validate(check: CheckSpec): string | undefined {
 	const [name] = check.args;
 	const side = check.options.in;

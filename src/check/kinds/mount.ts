@@ -19,10 +19,10 @@ type Side = (typeof sides)[number];
  */
 export type MountData = {side: Side; target: string; container: ContainerInfo | null; mounts: Mount[]; bind?: {path: string; source?: MountSource}};
 
-/** The problem with a `mount container|host|jail PATH [type=FSTYPE] [bind=HOSTDIR] [absent]` line, if any. */
 /** `jail` as its subject looks at the jail shell, which the workshop then watches. */
 export const watches = (check: CheckSpec) => ({shells: check.args[0] === 'jail' ? ['jail' as const] : []});
 
+/** The problem with a `mount container|host|jail PATH [type=FSTYPE] [bind=HOSTDIR] [absent]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
 	const [side, path] = check.args;
 	return firstProblem(

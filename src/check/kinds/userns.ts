@@ -13,10 +13,10 @@ export type UsernsData = {rootless: RootlessInfo | null; outside?: Named; inside
 
 const userPattern = /^(?:[a-z_][\w-]*\$?|\d+|{{\s*[\w-]+\s*}})$/i;
 
-/** The problem with a `userns outside=USER [inside=USER]` line, if any. */
 /** Looks at the rootless shell, which the workshop then watches. */
 export const watches = () => ({shells: ['rootless' as const]});
 
+/** The problem with a `userns outside=USER [inside=USER]` line, if any. */
 export function validate(check: CheckSpec): string | undefined {
 	const {outside, inside} = check.options;
 	return firstProblem(

@@ -2,7 +2,7 @@ import {realpathSync} from 'node:fs';
 import {resolve} from 'node:path';
 import type {ContainerInfo} from '../types.ts';
 import {readNamespaces, ownNamespaces} from './namespaces.ts';
-import {listProcessesRootedAt, readCommandLine, readInnermostPid, stripDeleted, type ProcessInfo} from './processes.ts';
+import {listProcessesRootedAt, pickShell, readCommandLine, stripDeleted, type ProcessInfo} from './processes.ts';
 
 /**
  * Finds the container's shell: the topmost process rooted at `rootfs` in a PID namespace other than
@@ -25,7 +25,7 @@ export async function findContainer(rootfs: string, {proc = '/proc', processes}:
 	const inside = withNamespaces.filter(({namespaces}) => namespaces?.pid !== undefined && namespaces.pid !== ours.pid);
 	const pids = new Set(inside.map(({info}) => info.pid));
 	const topmost = inside.filter(({info}) => !pids.has(info.ppid));
-	const shell = await pickShell(topmost.map(({info}) => info), proc);
+	const shell = await pickShell(topmost.map(({info}) => info), {proc});
 	if (shell === undefined) {
 		return null;
 	}
@@ -39,18 +39,6 @@ export async function findContainer(rootfs: string, {proc = '/proc', processes}:
 		command: (await readCommandLine(shell.pid, {proc})) ?? shell.command,
 		startTime: shell.startTime,
 	};
-}
-
-/** Among several candidates prefer a PID namespace's init (an `nsenter`ed shell is not), then the newest. */
-async function pickShell(candidates: ProcessInfo[], proc: string): Promise<ProcessInfo | undefined> {
-	if (candidates.length <= 1) {
-		return candidates[0];
-	}
-
-	const inits = await Promise.all(candidates.map(async info => (await readInnermostPid(info.pid, {proc})) === 1));
-	const preferred = candidates.filter((_, index) => inits[index]);
-	const pool = preferred.length > 0 ? preferred : candidates;
-	return pool.reduce((newest, info) => (info.startTime > newest.startTime ? info : newest));
 }
 
 /** A process's root is always a resolved path, so compare it with the rootfs's real path. */

@@ -4,7 +4,7 @@ import type {ContainerInfo, Mount} from '../types.ts';
 import {readNamespaces, ownNamespaces} from './namespaces.ts';
 import {readMountinfo} from './mountinfo.ts';
 import {showsSource, sourceOf, type MountSource} from './mount-source.ts';
-import {listProcesses, readCommandLine, readInnermostPid, type ProcessInfo} from './processes.ts';
+import {listProcesses, pickShell, readCommandLine, type ProcessInfo} from './processes.ts';
 
 /** The jail shell of the pivot-root lesson: a shell in a mount namespace of its own that holds the rootfs. */
 export type JailInfo = ContainerInfo & {
@@ -49,7 +49,7 @@ export async function findJail(rootfs: string, {proc = '/proc', processes, hostM
 	const shells: Array<{namespace: string; shell: ProcessInfo}> = [];
 	for (const [namespace, members] of byNamespace) {
 		if (await holdsSource(members, source, proc)) {
-			shells.push({namespace, shell: await pickShell(members, proc)});
+			shells.push({namespace, shell: (await pickShell(members, {proc}))!});
 		}
 	}
 
@@ -84,11 +84,3 @@ async function holdsSource(members: ProcessInfo[], source: MountSource, proc: st
 	return false;
 }
 
-/** A PID namespace's init first (the shell `unshare --fork` started), else the topmost; the newest of those. */
-async function pickShell(members: ProcessInfo[], proc: string): Promise<ProcessInfo> {
-	const pids = new Set(members.map(member => member.pid));
-	const inits = (await Promise.all(members.map(async member => ((await readInnermostPid(member.pid, {proc})) === 1 ? member : undefined)))).filter(member => member !== undefined);
-	const topmost = members.filter(member => !pids.has(member.ppid));
-	const pool = inits.length > 0 ? inits : (topmost.length > 0 ? topmost : members);
-	return pool.reduce((newest, member) => (member.startTime > newest.startTime ? member : newest));
-}

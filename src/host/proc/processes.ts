@@ -165,3 +165,21 @@ export function childrenOf(pid: number, {proc = '/proc'}: {proc?: string} = {}):
 		}
 	});
 }
+
+/**
+ * The shell among a group of processes: a PID namespace's init first (the shell `unshare --fork`
+ * started; an `nsenter`ed one is not), else one whose parent is outside the group, else any;
+ * the newest of those.
+ */
+export async function pickShell(candidates: ProcessInfo[], {proc = '/proc'}: {proc?: string} = {}): Promise<ProcessInfo | undefined> {
+	if (candidates.length <= 1) {
+		return candidates[0];
+	}
+
+	const pids = new Set(candidates.map(candidate => candidate.pid));
+	const inits = await Promise.all(candidates.map(async candidate => (await readInnermostPid(candidate.pid, {proc})) === 1));
+	const preferred = candidates.filter((_, index) => inits[index]);
+	const topmost = candidates.filter(candidate => !pids.has(candidate.ppid));
+	const pool = preferred.length > 0 ? preferred : (topmost.length > 0 ? topmost : candidates);
+	return pool.reduce((newest, candidate) => (candidate.startTime > newest.startTime ? candidate : newest));
+}
