@@ -1,4 +1,3 @@
-import {namespaceKinds} from '../host/types.ts';
 import type {CheckSpec} from '../lesson/types.ts';
 
 /** A bare word such as `absent` is stored as 'true'. */
@@ -72,15 +71,3 @@ export function firstProblem(...problems: Array<string | undefined>): string | u
 	return problems.find(problem => problem !== undefined);
 }
 
-/**
- * The problem with a line that looks at one shell (`container`, `jail`): it takes no argument,
- * and `own=` lists namespace kinds the shell must have of its own.
- */
-export function checkShellLine(check: CheckSpec): string | undefined {
-	const unknown = list(check, 'own').filter(kind => !(namespaceKinds as readonly string[]).includes(kind));
-	return firstProblem(
-		check.args.length > 0 ? `\`${check.kind}\` takes no arguments, got \`${check.args.join(' ')}\`` : undefined,
-		checkOptions(check, {values: ['own']}),
-		unknown.length > 0 ? `unknown namespace kind ${unknown.map(kind => `\`${kind}\``).join(', ')} in own= (known: ${namespaceKinds.join(', ')})` : undefined,
-	);
-}

@@ -3,8 +3,9 @@ import type {Probes} from '../../host/probes.ts';
 import type {ContainerInfo, NamespaceKind} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';
 import {joinWords} from '../format.ts';
-import {checkShellLine, list} from '../options.ts';
+import {list} from '../options.ts';
 import {fail, pass} from '../result.ts';
+import {checkShellLine, ownership} from './shell-namespaces.ts';
 
 /** What the container check needs. */
 export type ContainerData = {rootfs: string; container: ContainerInfo | null};
@@ -48,8 +49,7 @@ export function judge(check: CheckSpec, {rootfs, container}: ContainerData): Che
 		return fail(check, `no container is running: no process has ${rootfs} as its root in a PID namespace of its own; start one with unshare --fork --pid --mount-proc chroot ${rootfs} /bin/bash`, {expected, actual: 'none'});
 	}
 
-	const actual = `pid ${container.pid} (${container.command}) owns ${container.own.join(', ') || 'no namespaces'}`;
-	const missing = wanted.filter(kind => !container.own.includes(kind));
+	const {actual, missing} = ownership(check, container);
 	if (missing.length === 0) {
 		return pass(check, `the container's shell is pid ${container.pid}, with its own ${container.own.join(', ')} namespaces`, {expected, actual});
 	}

@@ -4,8 +4,9 @@ import type {Probes} from '../../host/probes.ts';
 import type {NamespaceKind} from '../../host/types.ts';
 import type {CheckResult} from '../types.ts';
 import {joinWords} from '../format.ts';
-import {checkShellLine, list} from '../options.ts';
+import {list} from '../options.ts';
 import {fail, pass} from '../result.ts';
+import {checkShellLine, ownership} from './shell-namespaces.ts';
 
 /** What the jail check needs: the rootfs, and the jail shell if one runs. */
 export type JailData = {rootfs: string; jail: JailInfo | null};
@@ -35,8 +36,7 @@ export function judge(check: CheckSpec, {rootfs, jail}: JailData): CheckResult {
 		return fail(check, `no jail shell found: no process outside the container has ${rootfs} mounted in a mount namespace of its own. In a second terminal run unshare --mount --pid --fork /bin/sh, then in it mount --bind ${rootfs} ${rootfs}`, {expected, actual: 'none'});
 	}
 
-	const actual = `pid ${jail.pid} (${jail.command}) owns ${jail.own.join(', ') || 'no namespaces'}`;
-	const missing = wanted.filter(kind => !jail.own.includes(kind));
+	const {actual, missing} = ownership(check, jail);
 	if (missing.length > 0) {
 		const why = missing.includes('pid') ? ' (without a PID namespace of its own, a proc mounted in the jail is the host\'s, and /proc/1/root leads straight out)' : '';
 		return fail(check, `the jail shell (pid ${jail.pid}) shares the host's ${joinWords(missing)} namespace${missing.length === 1 ? '' : 's'}${why}: exit it and start it again with unshare ${wanted.map(kind => flags[kind] ?? `--${kind}`).join(' ')} /bin/sh`, {expected, actual});
