@@ -74,6 +74,8 @@ export type Snapshot = {
 	containerDev?: Entry[] | null;
 	/** The lessons' control groups by name (`rootcamp`), null where one does not exist; only when a lesson names one. */
 	cgroups?: Record<string, CgroupGroup | null>;
+	/** v2: the controllers each watched group's parent hands down (`cgroup.subtree_control`), by the parent's directory. */
+	subtreeControl?: Record<string, string[]>;
 	/** The jail shell and its mount table (relative to its root), null when none runs; only when a lesson has one. */
 	jail?: {shell: JailInfo; mounts: Mount[]} | null;
 	/** The rootless shell and its uid map, null when none runs; only when a lesson has one. */

@@ -13,7 +13,9 @@ export type JournalEntry =
 	/** A side shell (the jail, the rootless shell) started in the background like a learner's second terminal. */
 	| {kind: 'shell'; name: SideShell; pid: number; startTime: number; launcherPid?: number; launcherStartTime?: number; log?: string; stdin?: string}
 	/** A control group directory (v1 has one per controller); reset moves out what is left in it, then removes it. */
-	| {kind: 'cgroup'; path: string};
+	| {kind: 'cgroup'; path: string}
+	/** Controllers a step turned on in a v2 group's `cgroup.subtree_control`; reset turns them off again. */
+	| {kind: 'subtree'; path: string; controllers: string[]};
 
 /** What the journal keeps of a shell rootcamp started: enough to end it (and only it) and remove its files. */
 export const startedShellFacts = (

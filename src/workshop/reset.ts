@@ -1,4 +1,4 @@
-import {rmSync} from 'node:fs';
+import {rmSync, writeFileSync} from 'node:fs';
 import {listProcesses} from '../host/proc/processes.ts';
 import {runProcess} from '../run/process.ts';
 import type {JournalEntry} from './journal.ts';
@@ -23,7 +23,7 @@ export const planReset = (engine: ResetContext, purge: boolean): string[] =>
 		.map(describeEntry);
 
 /** Processes first (their namespaces and moved links die with them), trees last. */
-const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'cgroup', 'link', 'mount', 'file', 'source', 'rootfs'];
+const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'cgroup', 'subtree', 'link', 'mount', 'file', 'source', 'rootfs'];
 
 const describeEntry = (entry: JournalEntry): string => {
 	switch (entry.kind) {
@@ -58,6 +58,10 @@ const describeEntry = (entry: JournalEntry): string => {
 		case 'cgroup': {
 			return `remove the control group ${entry.path} (moving out anything left in it)`;
 		}
+
+		case 'subtree': {
+			return `stop handing ${entry.controllers.join(' and ')} down from ${entry.path} (as before the lesson)`;
+		}
 	}
 };
 
@@ -83,6 +87,19 @@ export const reset = async (engine: ResetContext, purge: boolean): Promise<Reset
 				engine.journal.remove(entry);
 			} else {
 				left.push(`could not remove the control group ${entry.path}: ${removal.problem}`);
+			}
+		}
+	}
+
+	for (const entry of engine.journal.entries()) {
+		if (entry.kind === 'subtree') {
+			// After the groups: a controller a child group still uses cannot be turned off (EBUSY).
+			const problem = turnOffControllers(entry.path, entry.controllers);
+			if (problem) {
+				left.push(`${entry.path} still hands ${entry.controllers.join(' and ')} down: ${problem}`);
+			} else {
+				done.push(describeEntry(entry));
+				engine.journal.remove(entry);
 			}
 		}
 	}
@@ -181,4 +198,19 @@ const leftovers = async (engine: ResetContext): Promise<string[]> => {
 	};
 	const found = await Promise.all(facts.map(async fact => fact.leftovers?.(context) ?? []));
 	return found.flat();
+};
+
+/** Writes `-pids -memory` to a group's `cgroup.subtree_control`; the kernel's refusal, if any, in words. */
+const turnOffControllers = (path: string, controllers: string[]): string | undefined => {
+	try {
+		writeFileSync(`${path}/cgroup.subtree_control`, controllers.map(controller => `-${controller}`).join(' '));
+		return undefined;
+	} catch (error) {
+		const {code} = error as NodeJS.ErrnoException;
+		if (code === 'ENOENT') {
+			return undefined;
+		}
+
+		return code === 'EBUSY' ? 'another group under it uses them' : (error as Error).message;
+	}
 };

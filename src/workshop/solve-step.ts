@@ -1,5 +1,5 @@
 import {statSync} from 'node:fs';
-import {childrenOf} from '../host/proc/processes.ts';
+import {childrenOf, isRunning} from '../host/proc/processes.ts';
 import type {Step} from '../lesson/types.ts';
 import {fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import {runInContainer} from '../run/container.ts';
@@ -128,9 +128,10 @@ const typeIntoContainerShell = async (engine: RunContext, step: Step, script: st
 	}
 
 	const ref = engine.refOf(step);
-	// The block has ended once the shell has no child left: a fork bomb that is refused keeps
+	// The block has ended once no child of the shell runs: a fork bomb that is refused keeps
 	// sleeping for seconds after its last `can't fork`, and the next step must not count its forks.
-	const ended = () => childrenOf(container.pid).length === 0;
+	// Orphans the shell inherited and has not reaped yet (zombies) have ended too.
+	const ended = () => !childrenOf(container.pid).some(child => isRunning(child));
 	const settle = step.unobservable || step.checks.length === 0
 		? (() => {
 			const until = Date.now() + 300;

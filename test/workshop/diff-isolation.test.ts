@@ -4,7 +4,7 @@ import type {JailInfo} from '../../src/host/proc/jail.ts';
 import type {RootlessInfo} from '../../src/host/proc/rootless.ts';
 import type {ContainerInfo, Mount} from '../../src/host/types.ts';
 import type {Snapshot} from '../../src/workshop/api.ts';
-import {describeChanges} from '../../src/workshop/diff.ts';
+import {describeChanges, madeByStep} from '../../src/workshop/diff.ts';
 
 const shell: ContainerInfo = {pid: 4242, root: '/ubunturoot', own: ['pid', 'mnt', 'net'], command: '/bin/bash', startTime: 1};
 const empty: Snapshot = {container: shell, containerMounts: [], hostMounts: [], hostLinks: [], containerLinks: [], files: {}, packages: [], aptLists: 0};
@@ -67,3 +67,18 @@ test('the jail\'s own proc is not the host\'s, though both read `proc proc /proc
 	'+ proc mounted on /proc (jail only; host mounts unchanged)',
 	'- the old root and the 1 mount under it are gone from the jail\'s table: nothing of the host\'s tree is left to escape to',
 ]);
+
+test('v2: the root hands pids and memory down', describes, {cgroups: {rootcamp: null}, subtreeControl: {'/sys/fs/cgroup': []}}, {cgroups: {rootcamp: v2()}, subtreeControl: {'/sys/fs/cgroup': ['pids', 'memory']}}, [
+	'+ /sys/fs/cgroup now hands pids and memory down to the groups under it (cgroup.subtree_control)',
+	'+ control group rootcamp created (cgroup v2: /sys/fs/cgroup/rootcamp)',
+]);
+test('v2: a root that already handed them down (systemd) changes nothing', describes, {subtreeControl: {'/sys/fs/cgroup': ['memory', 'pids']}}, {subtreeControl: {'/sys/fs/cgroup': ['memory', 'pids']}}, []);
+
+test('the journal keeps what the step turned on, and only that, for reset to turn off', t => {
+	const before = snap({cgroups: {rootcamp: null}, subtreeControl: {'/sys/fs/cgroup': ['cpu']}});
+	const after = snap({cgroups: {rootcamp: v2()}, subtreeControl: {'/sys/fs/cgroup': ['cpu', 'pids', 'memory']}});
+	t.deepEqual(madeByStep(before, after, {rootfs: '/ubunturoot', variables: {tarball: undefined, source: undefined}}), [
+		{kind: 'cgroup', path: '/sys/fs/cgroup/rootcamp'},
+		{kind: 'subtree', path: '/sys/fs/cgroup', controllers: ['pids', 'memory']},
+	]);
+});

@@ -183,3 +183,17 @@ export async function pickShell(candidates: ProcessInfo[], {proc = '/proc'}: {pr
 	const pool = preferred.length > 0 ? preferred : (topmost.length > 0 ? topmost : candidates);
 	return pool.reduce((newest, candidate) => (candidate.startTime > newest.startTime ? candidate : newest));
 }
+
+/**
+ * Whether a process still runs: not gone and not a zombie (`Z` in /proc/PID/stat), which has
+ * exited and only waits for its parent to reap it. A shell that is PID 1 of its namespace reaps
+ * the orphans it inherits only when it runs its next command.
+ */
+export function isRunning(pid: number, {proc = '/proc'}: {proc?: string} = {}): boolean {
+	try {
+		const stat = readFileSync(`${proc}/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+	} catch {
+		return false;
+	}
+}

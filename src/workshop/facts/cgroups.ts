@@ -1,5 +1,7 @@
 import {dirname} from 'node:path';
-import {formatLimit, limitFiles, type CgroupGroup} from '../../host/cgroup/cgroup.ts';
+import {readFileSync} from 'node:fs';
+import {formatLimit, groupDirs, limitFiles, type CgroupGroup, type CgroupHierarchy} from '../../host/cgroup/cgroup.ts';
+import {joinWords} from '../../check/format.ts';
 import type {Change, Snapshot} from '../api.ts';
 import type {Fact} from './fact.ts';
 
@@ -11,11 +13,16 @@ export const cgroupsFact: Fact = {
 			return {};
 		}
 
-		return {cgroups: Object.fromEntries(await Promise.all(watch.cgroups.map(async name => [name, await probes.cgroup(name).catch(() => null)] as const)))};
+		const cgroups = await Promise.all(watch.cgroups.map(async name => [name, await probes.cgroup(name).catch(() => null)] as const));
+		const subtreeControl = readSubtreeControl(await probes.cgroupHierarchy().catch(() => undefined), watch.cgroups);
+		return {cgroups: Object.fromEntries(cgroups), ...(subtreeControl ? {subtreeControl} : {})};
 	},
-	changes: cgroupChanges,
-	/** Group directories that appeared: reset moves out what is left in each, then removes it. */
-	journal: (before, after) => newCgroupDirs(before, after).map(path => ({kind: 'cgroup', path})),
+	changes: (before, after) => [...subtreeChanges(before, after), ...cgroupChanges(before, after)],
+	/** Group directories that appeared, and controllers a parent now hands down: reset undoes both. */
+	journal: (before, after) => [
+		...newCgroupDirs(before, after).map(path => ({kind: 'cgroup' as const, path})),
+		...Object.entries(turnedOn(before, after)).map(([path, controllers]) => ({kind: 'subtree' as const, path, controllers})),
+	],
 	/** Groups the lessons name that exist but are not rootcamp's: made by hand, left for the learner. */
 	async leftovers({probes, watch, journal}) {
 		const journaled = new Set(journal.flatMap(entry => (entry.kind === 'cgroup' ? [entry.path] : [])));
@@ -113,6 +120,55 @@ function groupChanges(name: string, before: CgroupGroup | null, after: CgroupGro
 	const killed = (after.oomKills ?? 0) - (before.oomKills ?? 0);
 	if (killed > 0) {
 		changes.push({sign: '+', text: `the OOM killer ended ${killed} process${killed === 1 ? '' : 'es'} in ${name} at ${files.memory} ${formatLimit(after.memoryMax)} (the rest of the host was not touched)`});
+	}
+
+	return changes;
+}
+
+/**
+ * v2 only: the controllers each watched group's parent hands down. A v2 group has only the
+ * controllers its parent lists in `cgroup.subtree_control`; on a host without systemd the root
+ * lists none until the lesson's `echo +pids +memory`.
+ */
+function readSubtreeControl(hierarchy: CgroupHierarchy | undefined, names: string[]): Record<string, string[]> | undefined {
+	if (hierarchy?.version !== 'v2') {
+		return undefined;
+	}
+
+	const parents = [...new Set(names.map(name => dirname(groupDirs(hierarchy, name).pids)))];
+	return Object.fromEntries(parents.map(parent => {
+		try {
+			return [parent, readFileSync(`${parent}/cgroup.subtree_control`, 'utf8').split(/\s+/).filter(Boolean)];
+		} catch {
+			return [parent, []];
+		}
+	}));
+}
+
+/** Controllers a parent hands down after a step and did not before, by the parent's directory. */
+function turnedOn(before: Snapshot, after: Snapshot): Record<string, string[]> {
+	const result: Record<string, string[]> = {};
+	for (const [parent, controllers] of Object.entries(after.subtreeControl ?? {})) {
+		const had = before.subtreeControl?.[parent];
+		const gained = had === undefined ? [] : controllers.filter(controller => !had.includes(controller));
+		if (gained.length > 0) {
+			result[parent] = gained;
+		}
+	}
+
+	return result;
+}
+
+/** "What changed" of the parents: a controller handed down, or no longer. */
+function subtreeChanges(before: Snapshot, after: Snapshot): Change[] {
+	const changes: Change[] = Object.entries(turnedOn(before, after))
+		.map(([parent, gained]) => ({sign: '+', text: `${parent} now hands ${joinWords(gained)} down to the groups under it (cgroup.subtree_control)`}));
+	for (const [parent, controllers] of Object.entries(before.subtreeControl ?? {})) {
+		const now = after.subtreeControl?.[parent];
+		const lost = now === undefined ? [] : controllers.filter(controller => !now.includes(controller));
+		if (lost.length > 0) {
+			changes.push({sign: '-', text: `${parent} no longer hands ${joinWords(lost)} down`});
+		}
 	}
 
 	return changes;

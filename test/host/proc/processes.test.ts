@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import test from 'ava';
-import {childrenOf, listProcesses, listProcessesRootedAt, parseStat, readCommandLine, readInnermostPid, stripDeleted} from '../../../src/host/proc/processes.ts';
+import {childrenOf, isRunning, listProcesses, listProcessesRootedAt, parseStat, readCommandLine, readInnermostPid, stripDeleted} from '../../../src/host/proc/processes.ts';
 import {procFixture} from '../../helpers/proc-fixture.ts';
 
 const stat = test.macro({
@@ -88,4 +89,29 @@ test('childrenOf names a live child of a real process until it ends, and nothing
 	await new Promise(resolve => parent.once('exit', resolve));
 	t.deepEqual(childrenOf(parent.pid!), []);
 	t.deepEqual(childrenOf(99_999_999), []);
+});
+
+test('isRunning: a live process runs; a zombie and a gone PID do not', async t => {
+	// `sleep 0 &` exits at once, and its parent then execs a sleep, which never reaps it: a zombie.
+	const parent = spawn('sh', ['-c', 'sleep 0 & exec sleep 5'], {stdio: 'ignore'});
+	t.teardown(() => parent.kill('SIGKILL'));
+	const deadline = Date.now() + 5000;
+	const zombie = async () => {
+		while (Date.now() < deadline) {
+			const [child] = childrenOf(parent.pid!);
+			if (child !== undefined && readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z ')) {
+				return child;
+			}
+
+			await new Promise(resolve => setTimeout(resolve, 10));
+		}
+
+		return undefined;
+	};
+
+	const child = await zombie();
+	t.truthy(child, 'the zombie is there to be looked at');
+	t.false(isRunning(child!));
+	t.true(isRunning(parent.pid!));
+	t.false(isRunning(99_999_999));
 });
