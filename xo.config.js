@@ -38,8 +38,6 @@ const xoConfig = [
 			'@stylistic/no-mixed-operators': 'off',
 			// A switch handles the cases it names and lets the others through; TypeScript checks the rest.
 			'@typescript-eslint/switch-exhaustiveness-check': 'off',
-			// An empty string is as good as unset for an environment variable or a label: `||` means that.
-			'@typescript-eslint/prefer-nullish-coalescing': ['error', {ignorePrimitives: {string: true}}],
 			// `color` is the app's prop for the CLI's --no-color and NO_COLOR, named as they are.
 			'react/boolean-prop-naming': 'off',
 			// An error's exit code is a field, as Node's own errors carry `code`.
@@ -69,6 +67,13 @@ const xoConfig = [
 			// Size is held by the file-length rule (test/layout.test.ts) and by review; a count of branches is not.
 			complexity: 'off',
 			'max-params': 'off',
+		},
+	},
+	{
+		files: ['**/*.{ts,tsx}'],
+		rules: {
+			// An empty string is as good as unset for an environment variable or a label: `||` means that.
+			'@typescript-eslint/prefer-nullish-coalescing': ['error', {ignorePrimitives: {string: true}}],
 		},
 	},
 	{
