@@ -5,7 +5,7 @@ import type {CheckResult} from '../types.ts';
 import {joinWords} from '../format.ts';
 import {list} from '../options.ts';
 import {fail, pass} from '../result.ts';
-import {checkShellLine, ownership} from './shell-namespaces.ts';
+import {ownership} from './shell-namespaces.ts';
 
 /** What the container check needs. */
 export type ContainerData = {rootfs: string; container: ContainerInfo | null};
@@ -32,9 +32,7 @@ const sharedWhat: Record<NamespaceKind, string> = {
 };
 
 /** The problem with a `container own=pid,mnt[,net,uts]` line, if any. */
-export function validate(check: CheckSpec): string | undefined {
-	return checkShellLine(check);
-}
+export {checkShellLine as validate} from './shell-namespaces.ts';
 
 /** Finds the container's shell. */
 export async function probe(_check: CheckSpec, probes: Probes): Promise<ContainerData> {

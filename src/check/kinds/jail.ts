@@ -6,7 +6,7 @@ import type {CheckResult} from '../types.ts';
 import {joinWords} from '../format.ts';
 import {list} from '../options.ts';
 import {fail, pass} from '../result.ts';
-import {checkShellLine, ownership} from './shell-namespaces.ts';
+import {ownership} from './shell-namespaces.ts';
 
 /** What the jail check needs: the rootfs, and the jail shell if one runs. */
 export type JailData = {rootfs: string; jail: JailInfo | null};
@@ -18,9 +18,7 @@ const flags: Partial<Record<NamespaceKind, string>> = {mnt: '--mount', pid: '--p
 export const watches = () => ({shells: ['jail' as const]});
 
 /** The problem with a `jail [own=mnt,pid]` line, if any. */
-export function validate(check: CheckSpec): string | undefined {
-	return checkShellLine(check);
-}
+export {checkShellLine as validate} from './shell-namespaces.ts';
 
 /** Finds the jail shell by its mount table. */
 export async function probe(_check: CheckSpec, probes: Probes): Promise<JailData> {

@@ -1,4 +1,5 @@
 import {useEffect, type Dispatch} from 'react';
+import type {Variables} from '../../lesson/types.ts';
 import type {Workshop} from '../../workshop/api.ts';
 import {errorMessage} from '../view/errors.ts';
 import {currentRef, stepKey, type Action, type AppState} from '../state/state.ts';
@@ -14,22 +15,11 @@ export function useEngine(workshop: Workshop, state: AppState, dispatch: Dispatc
 
 	const pid = state.setup?.container?.pid;
 	useEffect(() => {
-		let live = true;
-		workshop.variables().then(
-			variables => {
-				if (live) {
-					dispatch({type: 'variables', variables});
-				}
-			},
-			(error: unknown) => {
-				if (live) {
-					fail(error);
-				}
-			},
-		);
-		return () => {
-			live = false;
+		const onVariables = (variables: Variables) => {
+			dispatch({type: 'variables', variables});
 		};
+
+		return follow(workshop.variables(), onVariables, fail);
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [workshop, pid]);
 
@@ -48,23 +38,10 @@ export function useEngine(workshop: Workshop, state: AppState, dispatch: Dispatc
 			return;
 		}
 
-		let live = true;
-		workshop.observe(open).then(
-			({report, setup}) => {
-				if (live) {
-					dispatch({type: 'report', key: openKey, report, explicit: true});
-					dispatch({type: 'setup', setup});
-				}
-			},
-			(error: unknown) => {
-				if (live) {
-					fail(error);
-				}
-			},
-		);
-		return () => {
-			live = false;
-		};
+		return follow(workshop.observe(open), ({report, setup}) => {
+			dispatch({type: 'report', key: openKey, report, explicit: true});
+			dispatch({type: 'setup', setup});
+		}, fail);
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [workshop, state.verifies]);
 
@@ -74,29 +51,38 @@ export function useEngine(workshop: Workshop, state: AppState, dispatch: Dispatc
 			return;
 		}
 
-		let live = true;
 		try {
 			dispatch({type: 'progress', passed: workshop.progress().passed});
 		} catch (error) {
 			fail(error);
 		}
 
-		workshop.verify().then(
-			report => {
-				if (live) {
-					dispatch({type: 'verified', report});
-				}
-			},
-			(error: unknown) => {
-				if (live) {
-					dispatch({type: 'verified'});
-					fail(error);
-				}
-			},
-		);
-		return () => {
-			live = false;
-		};
+		return follow(workshop.verify(), report => {
+			dispatch({type: 'verified', report});
+		}, error => {
+			dispatch({type: 'verified'});
+			fail(error);
+		});
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [workshop, onList, state.listChecks]);
+}
+
+/**
+ * Follows an engine answer while the effect that asked for it is current: one that arrives after
+ * the effect was cleaned up (the step changed, the list closed) is dropped. Returns the cleanup.
+ */
+function follow<T>(answer: Promise<T>, onValue: (value: T) => void, onError: (error: unknown) => void): () => void {
+	let live = true;
+	answer.then(value => {
+		if (live) {
+			onValue(value);
+		}
+	}, (error: unknown) => {
+		if (live) {
+			onError(error);
+		}
+	});
+	return () => {
+		live = false;
+	};
 }

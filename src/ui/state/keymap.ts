@@ -40,15 +40,7 @@ export function keyToAction(state: AppState, input: string, key: KeyPress, view:
 			return {type: 'open'};
 		}
 
-		if (input === 's') {
-			return {type: 'shell'};
-		}
-
-		if (input === 'q') {
-			return {type: 'quit'};
-		}
-
-		return undefined;
+		return onEveryScreen(input);
 	}
 
 	const scroll = (delta: number): Action => ({type: 'scroll', delta, max: view.maxScroll});
@@ -119,15 +111,16 @@ export function keyToAction(state: AppState, input: string, key: KeyPress, view:
 		return {type: 'lessons'};
 	}
 
+	return onEveryScreen(input);
+}
+
+/** The keys that work on the list and on a step alike: a shell in the container, and quit. */
+function onEveryScreen(input: string): Action | undefined {
 	if (input === 's') {
 		return {type: 'shell'};
 	}
 
-	if (input === 'q') {
-		return {type: 'quit'};
-	}
-
-	return undefined;
+	return input === 'q' ? {type: 'quit'} : undefined;
 }
 
 /** The keys the footer lists in this state: always the ones that work right now. */
