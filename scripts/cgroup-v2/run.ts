@@ -172,6 +172,11 @@ async function boot(vmlinuz: string, initramfs: string): Promise<number> {
 	return Number(status);
 }
 
+if (/\s/.test(repo)) {
+	// The kernel command line carries the path, and splits at spaces.
+	throw new Error(`the project's path has a space in it (${repo}): clone it to a path without one`);
+}
+
 const {vmlinuz, modules} = guestKernel();
 console.log(`rootcamp: booting ${basename(vmlinuz)} (cgroup v2 only) on this machine's userland; tests: ${tests.join(' ')}`);
 const scratch = mkdtempSync(join(tmpdir(), 'rootcamp-guest-'));
