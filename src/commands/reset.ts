@@ -6,7 +6,7 @@ import {requireRoot} from './require-root.ts';
 /** `rootcamp reset [--purge]`: undo what the journal lists, after showing it. */
 export const resetCommand = async (engine: WorkshopForCommands, purge: boolean, yes: boolean, output: Output): Promise<number> => {
 	requireRoot('reset');
-	const plan = engine.planReset(purge);
+	const plan = await engine.planReset(purge);
 	if (plan.length > 0 && !await confirmPrivileged(output, plan, yes)) {
 		output.out('nothing was changed');
 		return 1;

@@ -172,7 +172,7 @@ export type WorkshopForCommands = Workshop & {
 	verifyStep(ref: StepRef, probes?: Probes): Promise<StepReport>;
 	verify(filter?: {lesson?: string; step?: string; lessons?: string[]}, probes?: Probes): Promise<Report>;
 	/** What `reset` would undo, in words, before it asks. */
-	planReset(purge: boolean): string[];
+	planReset(purge: boolean): Promise<string[]>;
 	/** Undoes what the journal says rootcamp made; with `purge`, the trees too. */
 	reset(purge: boolean): Promise<{done: string[]; left: string[]}>;
 };

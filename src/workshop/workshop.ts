@@ -20,7 +20,6 @@ import {tarballMemo} from './tarball-memo.ts';
 import {staticVariables, wireVariables, type StaticVariables} from './variables.ts';
 import {lessonLinks, nextStep, refOf, requireStep, selectSteps, watchedPaths} from './course-nav.ts';
 import {Judge} from './judge.ts';
-import {planReset, reset} from './reset.ts';
 import {forHierarchy, isolationWatch, sideVariables, type IsolationWatch} from './isolation.ts';
 
 export type WorkshopOptions = {
@@ -269,11 +268,14 @@ export class WorkshopEngine implements WorkshopForCommands {
 		return container ? enterArgv(container.pid, ['/bin/sh', '-c', 'exec /bin/bash -i 2>/dev/null || exec /bin/sh -i']) : undefined;
 	}
 
-	planReset(purge: boolean): string[] {
+	// Loaded when asked for, as solve-step and diff are: reset runs commands (execa), verify never does.
+	async planReset(purge: boolean): Promise<string[]> {
+		const {planReset} = await import('./reset.ts');
 		return planReset(this, purge);
 	}
 
 	async reset(purge: boolean) {
+		const {reset} = await import('./reset.ts');
 		return reset(this, purge);
 	}
 
