@@ -15,7 +15,6 @@ import {defaultPaths, type Paths} from './paths.ts';
 import {ProgressStore} from './progress.ts';
 import {chooseRoute} from './route.ts';
 import {validateRootfs} from './safety.ts';
-import {readSetup, takeSnapshot} from './snapshot.ts';
 import {tarballMemo} from './tarball-memo.ts';
 import {staticVariables, wireVariables, type StaticVariables} from './variables.ts';
 import {lessonLinks, nextStep, refOf, requireStep, selectSteps, watchedPaths} from './course-nav.ts';
@@ -240,6 +239,8 @@ export class WorkshopEngine implements WorkshopForCommands {
 	}
 
 	async snapshot(probes: Probes = this.probes()): Promise<Snapshot> {
+		// Loaded when asked for: verify never takes a snapshot, and the fact registry is most of "what changed".
+		const {takeSnapshot} = await import('./snapshot.ts');
 		return takeSnapshot(probes, this.watchedPaths(), this.isolationWatch());
 	}
 
@@ -260,6 +261,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 	}
 
 	async setup(probes: Probes = this.probes()): Promise<SetupState> {
+		const {readSetup} = await import('./snapshot.ts');
 		return readSetup(probes, this.rootfs);
 	}
 
