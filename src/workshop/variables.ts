@@ -6,6 +6,7 @@ import {chooseWireSubnet, takenPrefixes, wireCandidates} from '../host/net/subne
 import type {Route, VariableName, Variables} from '../lesson/types.ts';
 import {namedSteps} from '../lesson/named-steps.ts';
 import type {Paths} from './paths.ts';
+import type {ProgressStore} from './progress.ts';
 
 /** The tarball's file name, as in the write-up. */
 const tarballName = 'ubuntu_root.tar';
@@ -66,4 +67,19 @@ export const whyMissing = (name: VariableName): string => {
 	}
 
 	return `the variable {{${name}}} has no value on this host`;
+};
+
+/** The wire lesson's addresses: the choice saved in progress, or a new one, saved once made. */
+export const keptWireVariables = async (store: ProgressStore, probes: Probes, pairLinks: string[]): Promise<Pick<Variables, WireVariableName>> => {
+	const saved = store.get().wire;
+	if (saved?.subnet) {
+		return {subnet: saved.subnet, prefix: saved.prefix, 'host-address': saved['host-address'], 'container-address': saved['container-address']};
+	}
+
+	const wire = await wireVariables(probes, pairLinks);
+	if (wire.subnet) {
+		store.update(progress => ({...progress, wire}));
+	}
+
+	return wire;
 };

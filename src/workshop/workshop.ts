@@ -16,7 +16,7 @@ import {ProgressStore} from './progress.ts';
 import {chooseRoute} from './route.ts';
 import {validateRootfs} from './safety.ts';
 import {tarballMemo} from './tarball-memo.ts';
-import {staticVariables, wireVariables, type StaticVariables} from './variables.ts';
+import {keptWireVariables, staticVariables, type StaticVariables} from './variables.ts';
 import {lessonLinks, nextStep, refOf, requireStep, selectSteps, watchedPaths} from './course-nav.ts';
 import {Judge} from './judge.ts';
 import {forHierarchy, isolationWatch, sideVariables, type IsolationWatch} from './isolation.ts';
@@ -117,23 +117,8 @@ export class WorkshopEngine implements WorkshopForCommands {
 	}
 
 	async variables(probes: Probes = this.probes()): Promise<Variables> {
-		const [container, resolver, wire, sides] = await Promise.all([probes.container(), probes.resolver(), this.#wire(probes), sideVariables(probes, this.isolationWatch())]);
+		const [container, resolver, wire, sides] = await Promise.all([probes.container(), probes.resolver(), keptWireVariables(this.#store, probes, lessonLinks(this.course)), sideVariables(probes, this.isolationWatch())]);
 		return {...this.staticVariables(), resolver, pid: container ? String(container.pid) : undefined, ...wire, ...sides};
-	}
-
-	/** The wire lesson's addresses: the saved choice, or a new one, saved once made. */
-	async #wire(probes: Probes) {
-		const saved = this.#store.get().wire;
-		if (saved?.subnet) {
-			return {subnet: saved.subnet, prefix: saved.prefix, 'host-address': saved['host-address'], 'container-address': saved['container-address']};
-		}
-
-		const wire = await wireVariables(probes, lessonLinks(this.course));
-		if (wire.subnet) {
-			this.#store.update(progress => ({...progress, wire}));
-		}
-
-		return wire;
 	}
 
 	/** The control groups and side shells the lessons use: what snapshots, variables and reset look at. */
