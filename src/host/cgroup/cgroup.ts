@@ -301,3 +301,12 @@ async function isDir(path: string): Promise<boolean> {
 		return false;
 	}
 }
+
+/** The controllers a v2 group hands down to the groups under it (`cgroup.subtree_control`); none when unreadable. */
+export function readSubtreeControl(dir: string): string[] {
+	try {
+		return readFileSync(`${dir}/cgroup.subtree_control`, 'utf8').split(/\s+/).filter(Boolean);
+	} catch {
+		return [];
+	}
+}

@@ -1,6 +1,5 @@
 import {dirname} from 'node:path';
-import {readFileSync} from 'node:fs';
-import {formatLimit, groupDirs, limitFiles, type CgroupGroup, type CgroupHierarchy} from '../../host/cgroup/cgroup.ts';
+import {formatLimit, groupDirs, limitFiles, readSubtreeControl, type CgroupGroup, type CgroupHierarchy} from '../../host/cgroup/cgroup.ts';
 import {joinWords} from '../../check/format.ts';
 import type {Change, Snapshot} from '../api.ts';
 import type {Fact} from './fact.ts';
@@ -14,7 +13,7 @@ export const cgroupsFact: Fact = {
 		}
 
 		const cgroups = await Promise.all(watch.cgroups.map(async name => [name, await probes.cgroup(name).catch(() => null)] as const));
-		const subtreeControl = readSubtreeControl(await probes.cgroupHierarchy().catch(() => undefined), watch.cgroups);
+		const subtreeControl = parentsSubtreeControl(await probes.cgroupHierarchy().catch(() => undefined), watch.cgroups);
 		return {cgroups: Object.fromEntries(cgroups), ...(subtreeControl ? {subtreeControl} : {})};
 	},
 	changes: (before, after) => [...subtreeChanges(before, after), ...cgroupChanges(before, after)],
@@ -130,19 +129,13 @@ function groupChanges(name: string, before: CgroupGroup | null, after: CgroupGro
  * controllers its parent lists in `cgroup.subtree_control`; on a host without systemd the root
  * lists none until the lesson's `echo +pids +memory`.
  */
-function readSubtreeControl(hierarchy: CgroupHierarchy | undefined, names: string[]): Record<string, string[]> | undefined {
+function parentsSubtreeControl(hierarchy: CgroupHierarchy | undefined, names: string[]): Record<string, string[]> | undefined {
 	if (hierarchy?.version !== 'v2') {
 		return undefined;
 	}
 
 	const parents = [...new Set(names.map(name => dirname(groupDirs(hierarchy, name).pids)))];
-	return Object.fromEntries(parents.map(parent => {
-		try {
-			return [parent, readFileSync(`${parent}/cgroup.subtree_control`, 'utf8').split(/\s+/).filter(Boolean)];
-		} catch {
-			return [parent, []];
-		}
-	}));
+	return Object.fromEntries(parents.map(parent => [parent, readSubtreeControl(parent)]));
 }
 
 /** Controllers a parent hands down after a step and did not before, by the parent's directory. */
