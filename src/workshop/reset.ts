@@ -119,7 +119,6 @@ export const reset = async (engine: ResetContext, purge: boolean): Promise<Reset
 				}
 
 				engine.journal.remove(entry);
-
 				break;
 			}
 
@@ -139,10 +138,13 @@ export const reset = async (engine: ResetContext, purge: boolean): Promise<Reset
 				rmSync(entry.path, {force: true});
 				done.push(describeEntry(entry));
 				engine.journal.remove(entry);
-
 				break;
 			}
-		// No default
+
+			default: {
+				// Processes, groups and trees are undone in the rounds before and after this one.
+				break;
+			}
 		}
 	}
 
