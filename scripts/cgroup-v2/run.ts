@@ -6,15 +6,16 @@
  * tmpfs on top inside the guest (writes never reach this machine). The guest runs the tests as
  * root, its console is streamed here, and this exits with their status.
  *
- * The kernel package is fetched once with apt (`apt-get download`, never installed) into
- * ~/.cache/rootcamp-dev/guest-kernel. The initramfs is built in a temporary folder and removed.
+ * The kernel package is fetched once with apt (`apt-get download`, never installed); its vmlinuz
+ * and the modules the guest needs are kept in ~/.cache/rootcamp-dev/guest-kernel. The initramfs is
+ * built in a temporary folder and removed.
  * TCG (pure emulation) by default: a KVM guest hangs at boot on the VMs this runs on; set
  * ROOTCAMP_GUEST_KVM=1 where KVM works.
  */
 import {execFileSync, spawn} from 'node:child_process';
 import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {homedir, tmpdir} from 'node:os';
-import {basename, join, resolve} from 'node:path';
+import {join, resolve} from 'node:path';
 
 const repo = resolve(import.meta.dirname, '../..');
 const tests = [
@@ -31,8 +32,11 @@ const timeoutMs = 20 * 60_000;
 
 const run = (file: string, args: string[], options: {cwd?: string} = {}) => execFileSync(file, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options});
 
-/** Debian's kernel image package for this release, unpacked into the cache once. */
-function guestKernel(): {vmlinuz: string; modules: string} {
+/**
+ * Debian's kernel image package for this release, fetched once: the cache keeps its vmlinuz and
+ * the modules the guest loads (a few hundred KB of the package's 400 MB unpacked).
+ */
+function guestKernel(): {name: string; vmlinuz: string; modules: string} {
 	const depends = run('apt-cache', ['depends', 'linux-image-amd64']);
 	const name = /Depends: (linux-image-\S+)/.exec(depends)?.[1];
 	if (!name) {
@@ -40,24 +44,32 @@ function guestKernel(): {vmlinuz: string; modules: string} {
 	}
 
 	const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rootcamp-dev', 'guest-kernel');
-	const tree = join(cache, name);
-	if (!existsSync(tree)) {
+	const kept = join(cache, `${name}-guest`);
+	if (!existsSync(kept)) {
 		mkdirSync(cache, {recursive: true});
 		const download = mkdtempSync(join(cache, '.download-'));
 		try {
 			console.log(`rootcamp: fetching ${name} with apt-get download (once)`);
 			run('apt-get', ['download', name], {cwd: download});
 			const deb = readdirSync(download).find(file => file.endsWith('.deb'))!;
-			run('dpkg-deb', ['-x', join(download, deb), join(download, 'tree')]);
-			renameSync(join(download, 'tree'), tree);
+			const tree = join(download, 'tree');
+			run('dpkg-deb', ['-x', join(download, deb), tree]);
+			const vmlinuz = readdirSync(join(tree, 'boot')).find(file => file.startsWith('vmlinuz-'))!;
+			const files = moduleFiles(join(tree, 'lib/modules', vmlinuz.slice('vmlinuz-'.length), 'kernel'));
+			const staged = join(download, 'kept');
+			mkdirSync(join(staged, 'modules'), {recursive: true});
+			copyFileSync(join(tree, 'boot', vmlinuz), join(staged, 'vmlinuz'));
+			for (const module of loadOrder(files)) {
+				copyFileSync(files.get(module)!, join(staged, 'modules', `${module}.ko`));
+			}
+
+			renameSync(staged, kept);
 		} finally {
 			rmSync(download, {recursive: true, force: true});
 		}
 	}
 
-	const vmlinuz = readdirSync(join(tree, 'boot')).find(file => file.startsWith('vmlinuz-'))!;
-	const version = vmlinuz.slice('vmlinuz-'.length);
-	return {vmlinuz: join(tree, 'boot', vmlinuz), modules: join(tree, 'lib/modules', version, 'kernel')};
+	return {name, vmlinuz: join(kept, 'vmlinuz'), modules: join(kept, 'modules')};
 }
 
 /** Every `.ko` under the kernel's module tree, by module name (`-` and `_` are the same to the kernel). */
@@ -177,8 +189,8 @@ if (/\s/.test(repo)) {
 	throw new Error(`the project's path has a space in it (${repo}): clone it to a path without one`);
 }
 
-const {vmlinuz, modules} = guestKernel();
-console.log(`rootcamp: booting ${basename(vmlinuz)} (cgroup v2 only) on this machine's userland; tests: ${tests.join(' ')}`);
+const {name, vmlinuz, modules} = guestKernel();
+console.log(`rootcamp: booting ${name} (cgroup v2 only) on this machine's userland; tests: ${tests.join(' ')}`);
 const scratch = mkdtempSync(join(tmpdir(), 'rootcamp-guest-'));
 try {
 	process.exitCode = await boot(vmlinuz, buildInitramfs(modules, scratch));
