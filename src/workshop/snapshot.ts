@@ -13,7 +13,7 @@ export {underRoot} from './facts/mounts.ts';
 export async function takeSnapshot(probes: Probes, watchedPaths: string[], watch: IsolationWatch = {cgroups: [], shells: []}): Promise<Snapshot> {
 	const ordered = [...facts.filter(fact => fact.readFirst), ...facts.filter(fact => !fact.readFirst)];
 	const parts = await Promise.all(ordered.map(async fact => fact.read({probes, watchedPaths, watch})));
-	// Every required field of a Snapshot is some fact's: the registry test holds each to its part.
+	// Every required field of a Snapshot is some fact's part (test/workshop/snapshot.test.ts holds them to it).
 	return Object.assign({}, ...parts) as Snapshot;
 }
 

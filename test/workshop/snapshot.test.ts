@@ -67,3 +67,9 @@ test('a snapshot survives network facts it cannot read', async t => {
 	const snapshot = await takeSnapshot(fakeProbes({routes: broken, neighbors: broken, hostname: broken}), []);
 	t.deepEqual([snapshot.routes, snapshot.neighbors, snapshot.hostnames], [{host: [], container: []}, {host: [], container: []}, {}]);
 });
+
+test('the registry fills every field a snapshot must have', async t => {
+	const snapshot = await takeSnapshot(fakeProbes({}), []);
+	const required = ['container', 'containerMounts', 'hostMounts', 'hostLinks', 'containerLinks', 'files', 'packages', 'aptLists'];
+	t.deepEqual(required.filter(key => !(key in snapshot)), [], 'a fact module that stops reading its part leaves the snapshot short');
+});
