@@ -100,6 +100,6 @@ export type Course = {
 export type LessonError = {file: string; line: number; message: string};
 
 /** The variables a lesson may use in commands and checks. */
-export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless'] as const;
+export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless', 'layers'] as const;
 export type VariableName = (typeof variableNames)[number];
 export type Variables = Record<VariableName, string | undefined>;

@@ -26,6 +26,8 @@ export const staticVariables = (rootfs: string, route: Route, paths: Paths, {pro
 		mirror: apt?.mirror,
 		suite: apt?.suite,
 		cgroupfs: cgroupfs(proc),
+		// The layers lesson's image layers kept apart (1, 2), its upper, work and merged directories.
+		layers: join(paths.cache, 'layers'),
 	};
 };
 
