@@ -9,6 +9,7 @@ import * as hostname from './kinds/hostname.ts';
 import * as jail from './kinds/jail.ts';
 import * as link from './kinds/link.ts';
 import * as mount from './kinds/mount.ts';
+import * as overlay from './kinds/overlay.ts';
 import * as packageKind from './kinds/package.ts';
 import * as ping from './kinds/ping.ts';
 import * as route from './kinds/route.ts';
@@ -45,6 +46,7 @@ export const kinds: Record<CheckKind, Kind<unknown>> = {
 	cgroup,
 	userns,
 	jail,
+	overlay,
 };
 
 /** The problem with a check line (unknown kind or option, missing target, bad mode or regex…), or undefined. */

@@ -1,10 +1,12 @@
 import {readCgroupGroup, readCgroupHierarchy, readProcCgroup, type CgroupGroup, type CgroupHierarchy, type ProcCgroup} from './cgroup/cgroup.ts';
+import {findContainer} from './proc/container.ts';
 import {findJail, namespaceLink, type JailInfo} from './proc/jail.ts';
 import {readMountinfo} from './proc/mountinfo.ts';
 import {readOrEmpty, realPathOrSame} from './rootfs/files.ts';
 import {sourceOf, type MountSource} from './proc/mount-source.ts';
 import type {ProcessInfo} from './proc/processes.ts';
 import {findRootless, userIdOf, type RootlessInfo} from './proc/rootless.ts';
+import {listRuncContainers} from './tools/runc.ts';
 import type {ContainerInfo, Mount} from './types.ts';
 
 /** The facts of the lessons beyond the write-up: control groups, the jail shell, the rootless shell. */
@@ -21,6 +23,10 @@ export type IsolationProbes = {
 	jail(): Promise<JailInfo | null>;
 	/** The jail's mount table, relative to its root; empty without a jail. */
 	jailMounts(): Promise<Mount[]>;
+	/** The layers lesson's shell: the topmost process rooted in its overlay, in a PID namespace of its own. */
+	layered(): Promise<ContainerInfo | null>;
+	/** The layered shell's mount table, relative to its root; empty without one. */
+	layeredMounts(): Promise<Mount[]>;
 	/** The rootless shell: the first process of a user namespace of its own. */
 	rootless(): Promise<RootlessInfo | null>;
 	/** A host user's ID by name (or number), from the host's /etc/passwd. */
@@ -39,10 +45,15 @@ type Base = {
 	processes: () => Promise<ProcessInfo[]>;
 	/** The host's user database (tests point it at a fixture). */
 	passwd?: string;
+	/** Where the layers lesson mounts its overlay; without it there is no layered shell to find. */
+	layeredRoot?: string;
 };
 
+/** runc's containers pivot_root into the rootfs too: their inits are never the jail shell. */
+const runcInits = (proc: string) => listRuncContainers({proc}).map(container => container.pid);
+
 /** The isolation probes of one evaluation round, sharing its memo. */
-export function isolationProbes({proc, rootfs, once, container, hostMounts, processes, passwd = '/etc/passwd'}: Base): IsolationProbes {
+export function isolationProbes({proc, rootfs, once, container, hostMounts, processes, passwd = '/etc/passwd', layeredRoot}: Base): IsolationProbes {
 	const probes: IsolationProbes = {
 		cgroupHierarchy: async () => once('cgroupHierarchy', async () => readCgroupHierarchy({proc})),
 		cgroup: async name => once(`cgroup:${name}`, async () => readCgroupGroup(await probes.cgroupHierarchy(), name)),
@@ -50,11 +61,16 @@ export function isolationProbes({proc, rootfs, once, container, hostMounts, proc
 		pidNamespace: async pid => once(`pidNamespace:${pid}`, async () => namespaceLink(pid, 'pid', proc)),
 		jail: async () => once('jail', async () => {
 			const shell = await container();
-			return findJail(rootfs, {proc, processes: await processes(), hostMounts: await hostMounts(), exclude: shell === null ? [] : [shell.pid]});
+			return findJail(rootfs, {proc, processes: await processes(), hostMounts: await hostMounts(), exclude: [...(shell === null ? [] : [shell.pid]), ...runcInits(proc)]});
 		}),
 		jailMounts: async () => once('jailMounts', async () => {
 			const jail = await probes.jail();
 			return jail === null ? [] : readMountinfo(jail.pid, {proc}).catch(() => []);
+		}),
+		layered: async () => once('layered', async () => (layeredRoot === undefined ? null : findContainer(layeredRoot, {proc, processes: await processes()}))),
+		layeredMounts: async () => once('layeredMounts', async () => {
+			const shell = await probes.layered();
+			return shell === null ? [] : readMountinfo(shell.pid, {proc}).catch(() => []);
 		}),
 		rootless: async () => once('rootless', async () => findRootless({proc, processes: await processes()})),
 		userId: async name => once(`userId:${name}`, async () => userIdOf(name, readOrEmpty(passwd))),

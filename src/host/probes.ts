@@ -7,6 +7,7 @@ import {listEntries, type Entry} from './rootfs/entries.ts';
 import {hostHostname} from './net/hostname.ts';
 import {fileFact, readText} from './rootfs/files.ts';
 import {isolationProbes, type IsolationProbes} from './isolation-probes.ts';
+import {runtimeProbes, type RuntimeProbes} from './runtime-probes.ts';
 import {readMountinfo} from './proc/mountinfo.ts';
 import type {Neighbor} from './net/neighbors.ts';
 import {readNetwork, type NetFacts} from './net/net-facts.ts';
@@ -19,8 +20,10 @@ import {listTarball, type ListingMemo, type TarballListing} from './rootfs/tarba
 import type {ContainerInfo, FileFact, Link, Mount} from './types.ts';
 
 /** Every fact the checks and snapshots read, each read at most once per evaluation round. */
-export type Probes = IsolationProbes & {
+export type Probes = IsolationProbes & RuntimeProbes & {
 	readonly rootfs: string;
+	/** Where the layers lesson mounts the overlay its shell is rooted in. */
+	readonly layeredRoot?: string;
 	readonly proc: string;
 	container(): Promise<ContainerInfo | null>;
 	/** Mounts as the container sees them (relative to its root); empty without a container. */
@@ -58,7 +61,7 @@ export type Probes = IsolationProbes & {
 };
 
 /** Creates the memo for one evaluation round: call it again to see the host afresh. */
-export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: string; rootfs: string; tarballMemo?: ListingMemo}): Probes {
+export function createProbes({proc = '/proc', rootfs, tarballMemo, layeredRoot}: {proc?: string; rootfs: string; tarballMemo?: ListingMemo; layeredRoot?: string}): Probes {
 	const cache = new Map<string, Promise<unknown>>();
 	// Keep the promise, not the value, so parallel checks asking for the same fact share one read.
 	const once = async <T>(key: string, read: () => Promise<T>): Promise<T> => {
@@ -93,7 +96,9 @@ export function createProbes({proc = '/proc', rootfs, tarballMemo}: {proc?: stri
 	const probes: Probes = {
 		rootfs: root,
 		proc,
-		...isolationProbes({proc, rootfs: root, once, container: async () => probes.container(), hostMounts: async () => probes.hostMounts(), processes}),
+		...(layeredRoot === undefined ? {} : {layeredRoot}),
+		...isolationProbes({proc, rootfs: root, once, container: async () => probes.container(), hostMounts: async () => probes.hostMounts(), processes, ...(layeredRoot === undefined ? {} : {layeredRoot})}),
+		...runtimeProbes({proc, rootfs: root, once}),
 		container: async () => once('container', async () => findContainer(root, {proc, processes: await processes()})),
 		containerMounts: async () => once('containerMounts', async () => {
 			const container = await probes.container();

@@ -31,6 +31,8 @@ export type Mount = {
 	root?: string;
 	/** The filesystem's device, `MAJOR:MINOR` (mountinfo field 3). */
 	device?: string;
+	/** The filesystem's own options, after its source (an overlay's `lowerdir=…,upperdir=…`). */
+	superOptions?: string;
 };
 
 /** One network interface, from `ip -json -d addr`. */

@@ -14,6 +14,8 @@ export const namedSteps = {
 	jail: 'pivot-root/private',
 	/** Starts the rootless side shell. */
 	rootless: 'rootless/userns',
+	/** Starts the layers lesson's shell on the overlay. */
+	layered: 'layers/start',
 	/** Writes the rootless shell's uid map. */
 	rootlessMap: 'rootless/map',
 } as const;

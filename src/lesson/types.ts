@@ -3,11 +3,15 @@ export type Where = 'host' | 'container';
 
 /**
  * A long-lived shell beside the container, started by a lesson the way a learner would in a
- * second terminal: `jail` (a mount namespace of its own, then pivot_root) and `rootless` (a user
- * namespace, root inside and nobody outside). The engine never takes either for the container.
+ * second terminal: `jail` (a mount namespace of its own, then pivot_root), `rootless` (a user
+ * namespace, root inside and nobody outside) and `layered` (a container whose `/` is the layers
+ * lesson's overlay). The engine never takes any of them for the container.
  */
-export type SideShell = 'jail' | 'rootless';
-export const sideShells: readonly SideShell[] = ['jail', 'rootless'];
+export type SideShell = 'jail' | 'rootless' | 'layered';
+export const sideShells: readonly SideShell[] = ['jail', 'rootless', 'layered'];
+
+/** Whether a block's target is one of the side shells. */
+export const isSideShell = (target: string): target is SideShell => (sideShells as readonly string[]).includes(target);
 
 /** Where a command block runs: the host, the container, or one of the side shells. */
 export type BlockTarget = Where | SideShell;
@@ -56,7 +60,7 @@ export type CheckSpec = {
 	advice?: true;
 };
 
-export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail'] as const;
+export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail', 'overlay'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
 /** A capability of the rootfs a step needs; without it the step is skipped as not applicable. */
@@ -100,6 +104,6 @@ export type Course = {
 export type LessonError = {file: string; line: number; message: string};
 
 /** The variables a lesson may use in commands and checks. */
-export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless', 'layers'] as const;
+export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless', 'layers', 'layered'] as const;
 export type VariableName = (typeof variableNames)[number];
 export type Variables = Record<VariableName, string | undefined>;

@@ -1,3 +1,4 @@
+import type {LayersSnapshot} from './facts/layers.ts';
 import type {CheckResult, Status} from '../check/types.ts';
 import type {Probes} from '../host/probes.ts';
 import type {BlockTarget, Course, Lesson, Route, SideShell, Step, Variables} from '../lesson/types.ts';
@@ -80,6 +81,8 @@ export type Snapshot = {
 	jail?: {shell: JailInfo; mounts: Mount[]} | null;
 	/** The rootless shell and its uid map, null when none runs; only when a lesson has one. */
 	rootless?: RootlessInfo | null;
+	/** The layers lesson's overlays, its shell, their upper directories and lower layers; only when a lesson has the layered shell. */
+	layers?: LayersSnapshot;
 };
 
 /** Streamed while a step runs. */

@@ -1,6 +1,6 @@
 import {namedFacts} from '../check/evaluate.ts';
 import {findVariables} from '../lesson/variables.ts';
-import type {CgroupSelector, Course, SideShell, Variables} from '../lesson/types.ts';
+import {isSideShell, type CgroupSelector, type Course, type SideShell, type Variables} from '../lesson/types.ts';
 import type {Probes} from '../host/probes.ts';
 import type {CgroupGroup} from '../host/cgroup/cgroup.ts';
 import type {Snapshot} from './api.ts';
@@ -19,7 +19,7 @@ export const isolationWatch = (course: Course): IsolationWatch => {
 	const shells = new Set<SideShell>();
 	for (const step of course.lessons.flatMap(lesson => lesson.steps)) {
 		for (const block of step.commands) {
-			if (block.where === 'jail' || block.where === 'rootless') {
+			if (isSideShell(block.where)) {
 				shells.add(block.where);
 			}
 
@@ -42,7 +42,7 @@ export const isolationWatch = (course: Course): IsolationWatch => {
 
 		for (const text of [step.prose, step.hint, ...step.commands.map(block => block.text), ...step.checks.map(check => check.source)]) {
 			for (const {name} of findVariables(text)) {
-				if (name === 'jail' || name === 'rootless') {
+				if (isSideShell(name)) {
 					shells.add(name);
 				}
 			}
@@ -52,13 +52,15 @@ export const isolationWatch = (course: Course): IsolationWatch => {
 	return {cgroups: [...cgroups], shells: [...shells]};
 };
 
-/** `{{jail}}` and `{{rootless}}`: the host PIDs of the side shells, when they run (and when the course has them). */
+/** `{{jail}}`, `{{rootless}}` and `{{layered}}`: the host PIDs of the side shells, when they run (and when the course has them). */
 export const sideVariables = async (probes: Probes, watch: IsolationWatch): Promise<Pick<Variables, SideShell>> => {
-	const [jail, rootless] = await Promise.all([
+	const [jail, rootless, layered] = await Promise.all([
 		watch.shells.includes('jail') ? probes.jail() : null,
 		watch.shells.includes('rootless') ? probes.rootless() : null,
+		watch.shells.includes('layered') ? probes.layered() : null,
 	]);
-	return {jail: jail ? String(jail.pid) : undefined, rootless: rootless ? String(rootless.pid) : undefined};
+	const pidOf = (shell: {pid: number} | null) => (shell ? String(shell.pid) : undefined);
+	return {jail: pidOf(jail), rootless: pidOf(rootless), layered: pidOf(layered)};
 };
 
 /** Whether a block written for one kind of cgroup hierarchy applies to this host (unmarked blocks always do). */

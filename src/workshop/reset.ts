@@ -23,7 +23,7 @@ export const planReset = (engine: ResetContext, purge: boolean): string[] =>
 		.map(describeEntry);
 
 /** Processes first (their namespaces and moved links die with them), trees last. */
-const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'cgroup', 'subtree', 'link', 'mount', 'file', 'source', 'rootfs'];
+const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'cgroup', 'subtree', 'link', 'mount', 'file', 'tree', 'source', 'rootfs'];
 
 const describeEntry = (entry: JournalEntry): string => {
 	switch (entry.kind) {
@@ -49,6 +49,10 @@ const describeEntry = (entry: JournalEntry): string => {
 
 		case 'source': {
 			return `delete the source filesystem ${entry.path}`;
+		}
+
+		case 'tree': {
+			return `delete ${entry.path} (${entry.what})`;
 		}
 
 		case 'shell': {
@@ -149,7 +153,8 @@ export const reset = async (engine: ResetContext, purge: boolean): Promise<Reset
 	}
 
 	for (const entry of engine.journal.entries()) {
-		if ((entry.kind === 'rootfs' || entry.kind === 'source') && purge) {
+		// A lesson's own folder goes with every reset (like the tarball); the trees a route built only with --purge.
+		if (entry.kind === 'tree' || ((entry.kind === 'rootfs' || entry.kind === 'source') && purge)) {
 			const refusal = await whyNotDelete(engine, entry.path);
 			if (refusal) {
 				left.push(`kept ${entry.path}: ${refusal}`);

@@ -1,4 +1,6 @@
 import {rmSync} from 'node:fs';
+import type {Probes} from '../host/probes.ts';
+import {realPathOrSame} from '../host/rootfs/files.ts';
 import {namespaceLink} from '../host/proc/jail.ts';
 import {outsideId} from '../host/proc/rootless.ts';
 import {launchedShell} from '../host/proc/side-shells.ts';
@@ -10,15 +12,34 @@ import {killStarted, startTimeOf, waitGone} from '../run/signal.ts';
 import {UsageError} from '../errors.ts';
 import {namedSteps} from '../lesson/named-steps.ts';
 import {startedShellFacts, type JournalEntry} from './journal.ts';
+import {layeredRoot} from './variables.ts';
 import type {ShellContext} from './context.ts';
 
 /** The namespace that makes each side shell what it is. */
-const definingNamespace: Record<SideShell, 'mnt' | 'user'> = {jail: 'mnt', rootless: 'user'};
+const definingNamespace: Record<SideShell, 'mnt' | 'user'> = {jail: 'mnt', rootless: 'user', layered: 'mnt'};
 
 /** How a learner gets each side shell back when rootcamp cannot find it. */
 const howToStart: Record<SideShell, string> = {
 	jail: `start it first (rootcamp solve ${namedSteps.jail})`,
 	rootless: `start it first (rootcamp solve ${namedSteps.rootless})`,
+	layered: `start it first (rootcamp solve ${namedSteps.layered})`,
+};
+
+/** Each side shell, as this round's probes find it. */
+const findShell = async (probes: Probes, name: SideShell): Promise<{pid: number; root?: string} | null> => {
+	switch (name) {
+		case 'jail': {
+			return probes.jail();
+		}
+
+		case 'rootless': {
+			return probes.rootless();
+		}
+
+		case 'layered': {
+			return probes.layered();
+		}
+	}
 };
 
 type ShellEntry = Extract<JournalEntry, {kind: 'shell'}>;
@@ -59,7 +80,7 @@ export const runInSideShell = async (engine: ShellContext, name: SideShell, scri
 /** The side shell's PID: the one a learner's by-hand shell is found as, else the one rootcamp started (before it is findable). */
 const sideShellPid = async (engine: ShellContext, name: SideShell): Promise<number | undefined> => {
 	const probes = engine.probes();
-	const found = name === 'jail' ? await probes.jail() : await probes.rootless();
+	const found = await findShell(probes, name);
 	if (found !== null) {
 		return found.pid;
 	}
@@ -74,6 +95,11 @@ const unsafeTarget = async (engine: ShellContext, name: SideShell, pid: number):
 	const theirs = namespaceLink(pid, kind, proc);
 	if (theirs === undefined || theirs === namespaceLink('self', kind, proc)) {
 		return `it is not in a ${kind === 'mnt' ? 'mount' : 'user'} namespace of its own`;
+	}
+
+	if (name === 'layered' && realPathOrSame(`${proc}/${pid}/root`) !== realPathOrSame(layeredRoot(engine.paths))) {
+		// Its blocks write and delete files as root: anywhere but the overlay, that would be the host's tree.
+		return `its root is not the overlay ${layeredRoot(engine.paths)}`;
 	}
 
 	if (name === 'rootless') {

@@ -1,6 +1,6 @@
 import {statSync} from 'node:fs';
 import {childrenOf, isRunning} from '../host/proc/processes.ts';
-import type {Step} from '../lesson/types.ts';
+import {isSideShell, type Step} from '../lesson/types.ts';
 import {fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import {runInContainer} from '../run/container.ts';
 import {runOnHost} from '../run/host.ts';
@@ -64,7 +64,7 @@ export const runStepCommands = async (engine: RunContext, step: Step, options: O
 		}
 
 		let result;
-		if (block.where === 'jail' || block.where === 'rootless') {
+		if (isSideShell(block.where)) {
 			result = await runInSideShell(engine, block.where, script, {onOutput, signal: options.signal});
 		} else if (block.where === 'host') {
 			result = await runOnHost(script, {onOutput, signal: options.signal, cwd: engine.paths.cache});

@@ -12,7 +12,7 @@ import type {ProgressStore} from './progress.ts';
 const tarballName = 'ubuntu_root.tar';
 
 /** Variables read afresh from the host's live state, each round. */
-type LiveVariableName = 'pid' | 'resolver' | WireVariableName | 'jail' | 'rootless';
+type LiveVariableName = 'pid' | 'resolver' | WireVariableName | 'jail' | 'rootless' | 'layered';
 export type StaticVariables = Omit<Variables, LiveVariableName>;
 
 /** Variables that need no probe of the host's live state: computed once per workshop. */
@@ -27,9 +27,13 @@ export const staticVariables = (rootfs: string, route: Route, paths: Paths, {pro
 		suite: apt?.suite,
 		cgroupfs: cgroupfs(proc),
 		// The layers lesson's image layers kept apart (1, 2), its upper, work and merged directories.
-		layers: join(paths.cache, 'layers'),
+		layers: layersDir(paths),
 	};
 };
+
+/** Where the layers lesson keeps its layers (`{{layers}}`), and the overlay its layered shell is rooted in. */
+export const layersDir = (paths: Paths): string => join(paths.cache, 'layers');
+export const layeredRoot = (paths: Paths): string => join(layersDir(paths), 'merged');
 
 /** The addresses of the wire lesson's veth pair. */
 export type WireVariableName = 'subnet' | 'prefix' | 'host-address' | 'container-address';

@@ -16,7 +16,7 @@ import {ProgressStore} from './progress.ts';
 import {chooseRoute} from './route.ts';
 import {validateRootfs} from './safety.ts';
 import {tarballMemo} from './tarball-memo.ts';
-import {keptWireVariables, staticVariables, type StaticVariables} from './variables.ts';
+import {keptWireVariables, layeredRoot, staticVariables, type StaticVariables} from './variables.ts';
 import {lessonLinks, nextStep, refOf, requireStep, selectSteps, watchedPaths} from './course-nav.ts';
 import {Judge} from './judge.ts';
 import {forHierarchy, isolationWatch, sideVariables, type IsolationWatch} from './isolation.ts';
@@ -108,7 +108,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 	/** A new round of memoized probes: each fact is read once per round. */
 	probes(): Probes {
 		this.#tarballMemo ??= tarballMemo(this.paths.cache);
-		return createProbes({proc: this.#proc, rootfs: this.rootfs, tarballMemo: this.#tarballMemo});
+		return createProbes({proc: this.#proc, rootfs: this.rootfs, tarballMemo: this.#tarballMemo, layeredRoot: layeredRoot(this.paths)});
 	}
 
 	staticVariables(): StaticVariables {

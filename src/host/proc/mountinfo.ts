@@ -26,6 +26,7 @@ export function parseMountinfo(text: string): Mount[] {
 			options: fields[5]!,
 			root: decodeMountPath(fields[3]!),
 			device: fields[2]!,
+			...(fields[dash + 3] === undefined ? {} : {superOptions: fields[dash + 3]}),
 		});
 	}
 

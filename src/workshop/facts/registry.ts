@@ -5,6 +5,7 @@ import type {Fact} from './fact.ts';
 import {filesFact} from './files.ts';
 import {hostnameFact} from './hostname.ts';
 import {jailFact} from './jail.ts';
+import {layersFact} from './layers.ts';
 import {linksFact} from './links.ts';
 import {mountsFact} from './mounts.ts';
 import {packagesFact} from './packages.ts';
@@ -28,4 +29,5 @@ export const facts: readonly Fact[] = [
 	cgroupsFact,
 	jailFact,
 	rootlessFact,
+	layersFact,
 ];

@@ -1,0 +1,69 @@
+import type {Mount} from '../types.ts';
+
+/** An overlay mount's directories, as its mount options name them. */
+export type OverlayLayers = {
+	/** The read-only layers, top first, as `lowerdir` lists them. */
+	lower: string[];
+	upper?: string;
+	work?: string;
+};
+
+/**
+ * The directories of an overlay mount, read from its filesystem options (mountinfo's last field):
+ * `lowerdir=/l/2:/l/1,upperdir=/l/upper,workdir=/l/work`. A kernel that was given `lowerdir+=`
+ * once per layer (the new mount API) lists them the same way. Undefined for any other filesystem.
+ */
+export function overlayLayers(mount: Mount): OverlayLayers | undefined {
+	if (mount.fstype !== 'overlay' || mount.superOptions === undefined) {
+		return undefined;
+	}
+
+	const layers: OverlayLayers = {lower: []};
+	for (const option of splitOptions(mount.superOptions)) {
+		const [key, value = ''] = splitOnce(option, '=');
+		if (key === 'lowerdir' || key === 'lowerdir+') {
+			layers.lower.push(...splitUnescaped(value, ':'));
+		} else if (key === 'upperdir') {
+			layers.upper = unescape(value);
+		} else if (key === 'workdir') {
+			layers.work = unescape(value);
+		}
+	}
+
+	return layers;
+}
+
+/** The mount that is seen at `target`: the last one mounted there (mountinfo lists mounts in order). */
+export function topmountAt(mounts: Mount[], target: string): Mount | undefined {
+	return mounts.findLast(mount => mount.target === target);
+}
+
+const splitOnce = (text: string, separator: string): [string, string?] => {
+	const index = text.indexOf(separator);
+	return index === -1 ? [text] : [text.slice(0, index), text.slice(index + 1)];
+};
+
+/** Options are separated by commas; overlayfs escapes a comma or colon inside a path with a backslash. */
+const splitOptions = (text: string): string[] => splitUnescaped(text, ',', {keepEscapes: true});
+
+function splitUnescaped(text: string, separator: string, {keepEscapes = false} = {}): string[] {
+	const parts: string[] = [];
+	let current = '';
+	for (let index = 0; index < text.length; index++) {
+		const char = text[index]!;
+		if (char === '\\' && index + 1 < text.length) {
+			current += keepEscapes ? char + text[index + 1]! : text[index + 1]!;
+			index++;
+		} else if (char === separator) {
+			parts.push(current);
+			current = '';
+		} else {
+			current += char;
+		}
+	}
+
+	parts.push(current);
+	return parts.filter(Boolean);
+}
+
+const unescape = (text: string) => text.replaceAll(/\\(.)/g, '$1');

@@ -1,0 +1,114 @@
+import {existsSync} from 'node:fs';
+import {dirname, relative} from 'node:path';
+import {overlayLayers, type OverlayLayers} from '../../host/proc/overlay.ts';
+import {treeFingerprint, walkTree, type TreeEntry} from '../../host/rootfs/tree.ts';
+import type {ContainerInfo} from '../../host/types.ts';
+import type {Change, Snapshot} from '../api.ts';
+import type {JournalEntry} from '../journal.ts';
+import {sameProcess, type Fact} from './fact.ts';
+
+/** The layers lesson's part of a snapshot: its overlays on the host, its shell, what each upper directory holds, and each lower layer's fingerprint. */
+export type LayersSnapshot = {
+	dir: string;
+	exists: boolean;
+	shell: ContainerInfo | null;
+	overlays: Array<{target: string} & OverlayLayers>;
+	uppers: Record<string, TreeEntry[]>;
+	lowers: Record<string, string | null>;
+};
+
+/** The overlays of the layers lesson, the layered shell on them, and where its writes land. */
+export const layersFact: Fact = {
+	name: 'layers',
+	async read({probes, watch}) {
+		if (!watch.shells.includes('layered') || probes.layeredRoot === undefined) {
+			return {};
+		}
+
+		const dir = dirname(probes.layeredRoot);
+		const [shell, mounts] = await Promise.all([probes.layered().catch(() => null), probes.hostMounts()]);
+		const overlays = mounts.flatMap(mount => {
+			const layers = under(mount.target, dir) ? overlayLayers(mount) : undefined;
+			return layers === undefined ? [] : [{target: mount.target, ...layers}];
+		});
+		// Only while an overlay is mounted: each lower layer is walked (lstat only) to prove it unchanged.
+		const uppers = Object.fromEntries(overlays.flatMap(overlay => (overlay.upper ? [[overlay.upper, walkTree(overlay.upper) ?? []]] : [])));
+		const lowers = Object.fromEntries([...new Set(overlays.flatMap(overlay => overlay.lower))].map(lower => [lower, treeFingerprint(lower)]));
+		return {layers: {dir, exists: existsSync(dir), shell, overlays, uppers, lowers}};
+	},
+	changes: (before, after) => layersChanges(before.layers, after.layers),
+	/** Overlays mounted on the host, and the layers' folder once it appears: reset unmounts them, then deletes it. */
+	journal(before, after) {
+		const was = before.layers;
+		const is = after.layers;
+		if (was === undefined || is === undefined) {
+			return [];
+		}
+
+		const mounted = is.overlays.filter(overlay => !was.overlays.some(old => old.target === overlay.target)).map(overlay => ({kind: 'mount', target: overlay.target} as const));
+		return [...(is.exists && !was.exists ? [{kind: 'tree', path: is.dir, what: 'the layers lesson\'s layers, upper and work directories'} as const] : []), ...mounted] satisfies JournalEntry[];
+	},
+	async leftovers({probes, watch, journal}) {
+		const shell = watch.shells.includes('layered') ? await probes.layered() : null;
+		const ours = journal.some(entry => entry.kind === 'shell' && entry.name === 'layered' && entry.pid === shell?.pid);
+		return shell && !ours ? [`a shell rootcamp did not start still runs on the overlay (pid ${shell.pid}): type exit in its terminal, or kill -9 ${shell.pid}`] : [];
+	},
+};
+
+const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
+
+function layersChanges(was: LayersSnapshot | undefined, is: LayersSnapshot | undefined): Change[] {
+	if (was === undefined || is === undefined) {
+		return [];
+	}
+
+	const name = (path: string) => (under(path, is.dir) ? relative(is.dir, path) || '.' : path);
+	const layerName = (path: string) => `layer ${name(path)}`;
+	const changes: Change[] = [];
+	for (const overlay of is.overlays.filter(overlay => !was.overlays.some(old => old.target === overlay.target))) {
+		changes.push({sign: '+', text: `overlay mounted on ${overlay.target}: ${overlay.lower.map(layerName).join(' over ')} (top first), writes go to ${overlay.upper ?? 'nowhere (read-only)'}`});
+	}
+
+	for (const overlay of was.overlays.filter(overlay => !is.overlays.some(now => now.target === overlay.target))) {
+		changes.push({sign: '-', text: `overlay unmounted from ${overlay.target}`});
+	}
+
+	if (!sameProcess(was.shell, is.shell)) {
+		if (was.shell) {
+			changes.push({sign: '-', text: `the layered shell (pid ${was.shell.pid}) ended`});
+		}
+
+		if (is.shell) {
+			changes.push({sign: '+', text: `layered shell started: pid ${is.shell.pid}, its / the overlay on ${is.shell.root}, with its own ${is.shell.own.join(', ') || 'no'} namespaces`});
+		}
+	}
+
+	const changedLowers = Object.keys(is.lowers).filter(lower => lower in was.lowers && was.lowers[lower] !== is.lowers[lower]);
+	const untouched = changedLowers.length === 0 ? ` (${Object.keys(is.lowers).map(layerName).join(' and ')} unchanged)` : '';
+	for (const [upper, entries] of Object.entries(is.uppers)) {
+		const before = new Map((was.uppers[upper] ?? []).map(entry => [entry.path, entry]));
+		const lowers = is.overlays.find(overlay => overlay.upper === upper)?.lower ?? [];
+		for (const entry of entries.filter(entry => entry.type !== 'dir')) {
+			const old = before.get(entry.path);
+			const where = `${name(upper)}/${entry.path}`;
+			if (entry.type === 'char' && entry.rdev === '0:0') {
+				if (old?.type !== 'char') {
+					changes.push({sign: '+', text: `whiteout ${where} (a character device 0:0): /${entry.path} is deleted for this container only${untouched}`});
+				}
+			} else if (old === undefined) {
+				const from = lowers.find(lower => existsSync(`${lower}/${entry.path}`));
+				changes.push({sign: '+', text: from === undefined
+					? `${where}: written by the container, into its upper directory only${untouched}`
+					: `${where}: copied up from ${layerName(from)}, then changed${untouched}`});
+			} else if (old.changed !== entry.changed) {
+				changes.push({sign: '~', text: `${where} changed in the upper directory${untouched}`});
+			}
+		}
+	}
+
+	for (const lower of changedLowers) {
+		changes.push({sign: '~', text: `${layerName(lower)} changed: a lower layer must stay read-only (write through the overlay instead)`});
+	}
+
+	return changes;
+}
