@@ -11,4 +11,9 @@ export type CheckResult = {
 	check: string;
 	/** An `advice` check: shown with the step, never its verdict. */
 	advice?: true;
+	/** Facts side by side (the runtime lesson's you | runc), shown under the check. */
+	table?: CheckTable;
 };
+
+/** A small table a check shows: a head row and rows of the same width. */
+export type CheckTable = {head: string[]; rows: string[][]};

@@ -38,6 +38,16 @@ export function fakeProbes(overrides: Partial<Probes> & {rootfs?: string} = {}):
 		rootless: async () => null,
 		userId: async name => ({root: 0, nobody: 65_534} as Record<string, number>)[name],
 		mountSource: async () => undefined,
+		runc: async () => null,
+		runcContainers: async () => [],
+		bundle: async () => null,
+		profile: async () => null,
+		faasServices: async () => [],
+		hasSocat: () => true,
+		faasAsk: unused('faasAsk'),
+		faasConcurrent: unused('faasConcurrent'),
+		faasResidue: unused('faasResidue'),
+		faasLimit: unused('faasLimit'),
 		...overrides,
 	};
 }
