@@ -26,6 +26,6 @@ test('probe asks for the jail', async t => {
 
 const invalid = validates(validate);
 test(invalid, 'jail own=mnt,pid', undefined);
-test(invalid, 'jail shell', /takes no arguments/);
+test(invalid, 'jail box', /takes no arguments/);
 test(invalid, 'jail own=mount', /unknown namespace kind `mount`/);
 test(invalid, 'jail pid=1', /unknown option `pid`/);

@@ -44,7 +44,7 @@ test('a block for one hierarchy needs its twin', parses, fence('sh host cgroup=v
 test('an unknown hierarchy', parses, fence('sh host cgroup=v3'), {error: /unknown word "cgroup=v3".*cgroup=v1\|v2/});
 test('a host block starts a side shell', parses, fence('sh host starts=jail', 'unshare --mount --pid --fork /bin/sh'), {commands: [{where: 'host', starts: 'jail', startsContainer: false}]});
 test('only a host block starts one', parses, fence('sh container starts=jail'), {error: /unknown word "starts=jail"/});
-test('an unknown side shell', parses, fence('sh host starts=box'), {error: /unknown word "starts=box".*starts=jail\|rootless for host blocks/});
+test('an unknown side shell', parses, fence('sh host starts=box'), {error: /unknown word "starts=box".*starts=jail\|rootless\|layered for host blocks/});
 test('blocks that run in the side shells', parses, `${fence('sh jail', 'pivot_root . oldroot')}\n\n${fence('sh rootless', 'id')}`, {commands: [{where: 'jail', text: 'pivot_root . oldroot'}, {where: 'rootless', text: 'id'}]});
 test('in-shell is for the container only', parses, fence('sh jail in-shell'), {error: /unknown word "in-shell"/});
 test('a block that says nothing of where', parses, fence('sh somewhere'), {error: /must say where it runs/});

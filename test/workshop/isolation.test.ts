@@ -22,7 +22,7 @@ const snapshot = (cgroups: Snapshot['cgroups']): Snapshot => ({container: null, 
 
 test('the course watches its group and both side shells', async t => {
 	const engine = await engineOn(t, hybridMountinfo);
-	t.deepEqual(isolationWatch(engine.course), {cgroups: ['rootcamp'], shells: ['jail', 'rootless']});
+	t.deepEqual(isolationWatch(engine.course), {cgroups: ['rootcamp'], shells: ['jail', 'rootless', 'layered']});
 });
 
 test('a course without these lessons watches nothing', t => {
@@ -64,7 +64,7 @@ test('side variables only for the shells the course has', async t => {
 			throw new Error('not watched');
 		},
 	});
-	t.deepEqual(await sideVariables(probes, {cgroups: [], shells: ['jail']}), {jail: '301', rootless: undefined});
+	t.deepEqual(await sideVariables(probes, {cgroups: [], shells: ['jail']}), {jail: '301', rootless: undefined, layered: undefined});
 });
 
 /** The snapshot's part that the three facts beyond the write-up read. */

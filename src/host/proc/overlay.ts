@@ -1,3 +1,5 @@
+import {existsSync, readdirSync} from 'node:fs';
+import {readOrEmpty} from '../rootfs/files.ts';
 import type {Mount} from '../types.ts';
 
 /** An overlay mount's directories, as its mount options name them. */
@@ -67,3 +69,17 @@ function splitUnescaped(text: string, separator: string, {keepEscapes = false} =
 }
 
 const unescape = (text: string) => text.replaceAll(/\\(.)/g, '$1');
+
+/**
+ * Whether this kernel can mount an overlay: `loaded` when /proc/filesystems lists it, `module`
+ * when the module is on disk for the running kernel (mount loads it), else `missing`.
+ */
+export function overlaySupport({proc = '/proc', modules = '/lib/modules'}: {proc?: string; modules?: string} = {}): 'loaded' | 'module' | 'missing' {
+	if (/\boverlay$/m.test(readOrEmpty(`${proc}/filesystems`))) {
+		return 'loaded';
+	}
+
+	const release = readOrEmpty(`${proc}/sys/kernel/osrelease`).trim();
+	const dir = `${modules}/${release}/kernel/fs/overlayfs`;
+	return release !== '' && existsSync(dir) && readdirSync(dir).some(name => name.startsWith('overlay.ko')) ? 'module' : 'missing';
+}

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs';
 import {dirname, relative} from 'node:path';
-import {overlayLayers, type OverlayLayers} from '../../host/proc/overlay.ts';
+import {overlayLayers, overlaySupport, type OverlayLayers} from '../../host/proc/overlay.ts';
 import {treeFingerprint, walkTree, type TreeEntry} from '../../host/rootfs/tree.ts';
 import type {ContainerInfo} from '../../host/types.ts';
 import type {Change, Snapshot} from '../api.ts';
@@ -47,6 +47,12 @@ export const layersFact: Fact = {
 
 		const mounted = is.overlays.filter(overlay => !was.overlays.some(old => old.target === overlay.target)).map(overlay => ({kind: 'mount', target: overlay.target} as const));
 		return [...(is.exists && !was.exists ? [{kind: 'tree', path: is.dir, what: 'the layers lesson\'s layers, upper and work directories'} as const] : []), ...mounted] satisfies JournalEntry[];
+	},
+	doctor() {
+		const support = overlaySupport();
+		return [support === 'missing'
+			? {name: 'overlayfs', ok: false, detail: 'this kernel lists no overlay filesystem and has no overlay module', fix: 'modprobe overlay, or a kernel with CONFIG_OVERLAY_FS, for the layers lesson'}
+			: {name: 'overlayfs', ok: true, detail: support === 'loaded' ? 'the kernel mounts overlays (the layers lesson)' : 'overlay is a module, which mount loads (the layers lesson)'}];
 	},
 	async leftovers({probes, watch, journal}) {
 		const shell = watch.shells.includes('layered') ? await probes.layered() : null;
