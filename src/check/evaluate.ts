@@ -13,6 +13,8 @@ import * as overlay from './kinds/overlay.ts';
 import * as packageKind from './kinds/package.ts';
 import * as ping from './kinds/ping.ts';
 import * as route from './kinds/route.ts';
+import * as runc from './kinds/runc.ts';
+import * as security from './kinds/security.ts';
 import * as tarball from './kinds/tarball.ts';
 import * as userns from './kinds/userns.ts';
 import {fail} from './result.ts';
@@ -47,6 +49,8 @@ export const kinds: Record<CheckKind, Kind<unknown>> = {
 	userns,
 	jail,
 	overlay,
+	runc,
+	security,
 };
 
 /** The problem with a check line (unknown kind or option, missing target, bad mode or regex…), or undefined. */

@@ -60,11 +60,11 @@ export type CheckSpec = {
 	advice?: true;
 };
 
-export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail', 'overlay'] as const;
+export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail', 'overlay', 'runc', 'security'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
-/** A capability of the rootfs a step needs; without it the step is skipped as not applicable. */
-export type Requirement = 'apt';
+/** What a step needs of the rootfs (apt) or of the host (runc); without it the step is skipped as not applicable. */
+export type Requirement = 'apt' | 'runc';
 
 export type Step = {
 	id: string;

@@ -1,4 +1,6 @@
 import type {LayersSnapshot} from './facts/layers.ts';
+import type {RuntimeSnapshot} from './facts/runtime.ts';
+import type {RuntimeReport} from './runtime-report.ts';
 import type {CheckResult, Status} from '../check/types.ts';
 import type {Probes} from '../host/probes.ts';
 import type {BlockTarget, Course, Lesson, Route, SideShell, Step, Variables} from '../lesson/types.ts';
@@ -32,6 +34,8 @@ export type Report = {
 	container: {pid: number; namespaces: NamespaceKind[]} | null;
 	lessons: LessonReport[];
 	summary: {pass: number; fail: number; skip: number};
+	/** The runtime lesson's table, you | runc, while both containers run. */
+	runtime?: RuntimeReport;
 };
 
 /** A command block with its variables filled: what the learner sees and copies. */
@@ -83,6 +87,8 @@ export type Snapshot = {
 	rootless?: RootlessInfo | null;
 	/** The layers lesson's overlays, its shell, their upper directories and lower layers; only when a lesson has the layered shell. */
 	layers?: LayersSnapshot;
+	/** The runtime lesson's runc containers, its bundles, and what the learner's shell may do (capabilities, masks, /proc/sys). */
+	runtime?: RuntimeSnapshot;
 };
 
 /** Streamed while a step runs. */

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {evaluateCheck, markAdvice, startSlowReads} from '../check/evaluate.ts';
 import type {CheckResult} from '../check/types.ts';
 import type {Probes} from '../host/probes.ts';
+import {which} from '../host/tools/tools.ts';
 import type {Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import type {StepRef, StepReport} from './api.ts';
@@ -99,8 +100,12 @@ const evaluateChecks = async (step: Step, probes: Probes, variables: Variables):
 	}
 }));
 
-/** Why a step does not apply to this rootfs (a busybox rootfs has no apt), or undefined. */
+/** Why a step does not apply to this rootfs (a busybox rootfs has no apt) or host (no runc), or undefined. */
 const whyNotApplicable = (step: Step, rootfs: string, route: Route | undefined): string | undefined => {
+	if (step.requires.includes('runc') && !which('runc')) {
+		return 'not applicable to this host: runc is not installed (apt-get install runc)';
+	}
+
 	if (!step.requires.includes('apt') || existsSync(join(rootfs, 'usr/bin/apt-get'))) {
 		return undefined;
 	}

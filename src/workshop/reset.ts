@@ -6,6 +6,7 @@ import {stopStartedContainers} from './solve-step.ts';
 import {lessonLinks} from './course-nav.ts';
 import {facts} from './facts/registry.ts';
 import {removeCgroup} from './remove-cgroup.ts';
+import {removeRuncContainer, runcContainersIn} from './remove-runc.ts';
 import {stopSideShells} from './side-shells.ts';
 import {forgetTarballListings} from './tarball-memo.ts';
 import type {ResetContext} from './context.ts';
@@ -23,7 +24,7 @@ export const planReset = (engine: ResetContext, purge: boolean): string[] =>
 		.map(describeEntry);
 
 /** Processes first (their namespaces and moved links die with them), trees last. */
-const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'cgroup', 'subtree', 'link', 'mount', 'file', 'tree', 'source', 'rootfs'];
+const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'runc', 'cgroup', 'subtree', 'link', 'mount', 'file', 'tree', 'source', 'rootfs'];
 
 const describeEntry = (entry: JournalEntry): string => {
 	switch (entry.kind) {
@@ -49,6 +50,10 @@ const describeEntry = (entry: JournalEntry): string => {
 
 		case 'source': {
 			return `delete the source filesystem ${entry.path}`;
+		}
+
+		case 'runc': {
+			return `delete the runc container ${entry.id} (runc delete --force)`;
 		}
 
 		case 'tree': {
@@ -82,6 +87,18 @@ export const reset = async (engine: ResetContext, purge: boolean): Promise<Reset
 	await stopStartedContainers(engine);
 	done.push(...containers.map(describeEntry));
 	done.push(...(await stopSideShells(engine)).map(describeEntry));
+	for (const entry of engine.journal.entries()) {
+		if (entry.kind === 'runc') {
+			const problem = await removeRuncContainer(entry.id);
+			if (problem === undefined) {
+				done.push(describeEntry(entry));
+				engine.journal.remove(entry);
+			} else {
+				left.push(`could not delete the runc container ${entry.id}: ${problem}`);
+			}
+		}
+	}
+
 	for (const entry of engine.journal.entries()) {
 		if (entry.kind === 'cgroup') {
 			// After the shells: what is still in the group then is not rootcamp's, and is moved out rather than killed.
@@ -184,6 +201,11 @@ export const whyNotDelete = async (engine: ResetContext, tree: string): Promise<
 	const living = (await listProcesses()).filter(process => process.root && under(process.root, tree));
 	if (living.length > 0) {
 		return `processes still run inside it (pid ${living.map(process => process.pid).join(', ')}): exit their shells first`;
+	}
+
+	const runc = runcContainersIn(tree);
+	if (runc.length > 0) {
+		return `runc's container ${runc.join(', ')} runs on it: runc delete --force ${runc[0]} first`;
 	}
 
 	// A pivoted jail's root is the rootfs, though its root reads `/` from here: only its mount table tells.

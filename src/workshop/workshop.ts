@@ -20,6 +20,7 @@ import {keptWireVariables, layeredRoot, staticVariables, type StaticVariables} f
 import {lessonLinks, nextStep, refOf, requireStep, selectSteps, watchedPaths} from './course-nav.ts';
 import {Judge} from './judge.ts';
 import {forHierarchy, isolationWatch, sideVariables, type IsolationWatch} from './isolation.ts';
+import {runtimeReport} from './runtime-report.ts';
 
 export type WorkshopOptions = {
 	lessonsDir?: string;
@@ -180,6 +181,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 			container: container ? {pid: container.pid, namespaces: container.own} : null,
 			lessons: reports,
 			summary: {pass: count('pass'), fail: count('fail'), skip: count('skip')},
+			...(await runtimeReport(this.course, probes)),
 		};
 	}
 

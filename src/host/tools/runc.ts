@@ -79,7 +79,7 @@ function initRuns(pid: number, startTime: number, proc: string): boolean {
 	try {
 		const text = readFileSync(`${proc}/${pid}/stat`, 'utf8');
 		const stat = parseStat(text);
-		return stat !== undefined && stat.startTime === startTime && text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3) !== 'Z';
+		return stat?.startTime === startTime && text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3) !== 'Z';
 	} catch {
 		return false;
 	}
@@ -106,6 +106,8 @@ export type BundleConfig = {
 	readonly?: boolean;
 	terminal?: boolean;
 	args: string[];
+	/** `linux.cgroupsPath`: where runc makes the container's control groups (unset: one named after the container). */
+	cgroupsPath?: string;
 	/** The file did not parse as JSON: the message. */
 	problem?: string;
 };
@@ -119,7 +121,7 @@ export function readBundle(dir: string): BundleConfig | null {
 		return null;
 	}
 
-	let config: {root?: {path?: unknown; readonly?: unknown}; process?: {terminal?: unknown; args?: unknown}};
+	let config: {root?: {path?: unknown; readonly?: unknown}; process?: {terminal?: unknown; args?: unknown}; linux?: {cgroupsPath?: unknown}};
 	try {
 		config = JSON.parse(text) as typeof config;
 	} catch (error) {
@@ -133,5 +135,6 @@ export function readBundle(dir: string): BundleConfig | null {
 		...(typeof config.root?.readonly === 'boolean' ? {readonly: config.root.readonly} : {}),
 		...(typeof config.process?.terminal === 'boolean' ? {terminal: config.process.terminal} : {}),
 		args: Array.isArray(args) ? args.filter((arg): arg is string => typeof arg === 'string') : [],
+		...(typeof config.linux?.cgroupsPath === 'string' ? {cgroupsPath: config.linux.cgroupsPath} : {}),
 	};
 }

@@ -11,6 +11,7 @@ import {mountsFact} from './mounts.ts';
 import {packagesFact} from './packages.ts';
 import {rootlessFact} from './rootless.ts';
 import {routesFact} from './routes.ts';
+import {runtimeFact} from './runtime.ts';
 
 /**
  * Every kind of host fact the lessons watch, in the order "what changed" tells them: the
@@ -30,4 +31,5 @@ export const facts: readonly Fact[] = [
 	jailFact,
 	rootlessFact,
 	layersFact,
+	runtimeFact,
 ];
