@@ -3,11 +3,12 @@
 # iproute2 (ip), procps (ps), debootstrap and busybox-static (two ways to get a rootfs),
 # iputils-ping (the wire lesson pings across its veth pair), bsdutils (`script`: the app's shell key
 # gives the container's shell a terminal of its own), tmux (the end-to-end test drives
-# the app in a real terminal). With --tests, QEMU too, for the cgroup v2 guest.
+# the app in a real terminal), runc and libcap2-bin (the runtime lesson runs runc's container beside
+# the learner's and drops the shell's capabilities with capsh). With --tests, QEMU too, for the cgroup v2 guest.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreutils bsdutils debootstrap busybox-static iputils-ping tmux
+apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreutils bsdutils debootstrap busybox-static iputils-ping tmux runc libcap2-bin
 # --tests: what `npm run test:cgroup-v2` needs besides: QEMU boots Debian's kernel, which it fetches
 # itself with apt-get download (and dpkg-deb, which every Debian host has), never installing it.
 if [ "${1:-}" = --tests ]; then
