@@ -4,6 +4,7 @@ import type {Variables} from '../../lesson/types.ts';
 import type {Change, FilledCommand, StepReport} from '../../workshop/api.ts';
 import type {RunProgress, RunState} from '../state/state.ts';
 import {foldCommand, formatDuration, line, toned, truncate, wrapWords, type Line} from './lines.ts';
+import {tableLines} from './table-lines.ts';
 import type {Tone} from './theme.ts';
 
 /** The mark and word for a status; the word is there for screen readers and logs. */
@@ -99,6 +100,10 @@ export function checkLines(report: StepReport | undefined, width: number, option
 		const text = check.status === 'pass' ? label : `${label} — ${check.message}`;
 		const [first, ...rest] = wrapped(prefix, text, width);
 		rows.push([{text: prefix, tone}, ...first!.slice(1)], ...rest);
+		if (check.table) {
+			rows.push(...tableLines(check.table, width));
+		}
+
 		if (check.status === 'fail' && !check.advice) {
 			if (check.expected !== undefined) {
 				rows.push(...wrapped('      expected: ', check.expected, width));
