@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {treeFingerprint, walkTree} from '../../src/host/rootfs/tree.ts';
+import {pathsFingerprint, treeFingerprint, walkTree} from '../../src/host/rootfs/tree.ts';
 import type {TreeEntry} from '../../src/host/rootfs/tree.ts';
 import type {Snapshot} from '../../src/workshop/api.ts';
 import {layersFact, type LayersSnapshot} from '../../src/workshop/facts/layers.ts';
@@ -89,4 +89,17 @@ test('walkTree lists every entry without following links; a fingerprint changes 
 	t.is(treeFingerprint(top), before, 'reading changes nothing');
 	writeFileSync(join(top, 'etc/motd'), 'two\n');
 	t.not(treeFingerprint(top), before, 'a rewrite of the same size still changes the ctime');
+});
+
+test('a lower layer is stamped over the paths the lessons watch in it: a write to one of them shows', t => {
+	const top = folder();
+	writeFileSync(join(top, 'motd'), 'Built in layer 2\n');
+	const stamp = () => pathsFingerprint(top, [join(top, 'motd'), join(top, 'missing')]);
+	const before = stamp();
+	t.is(stamp(), before);
+	writeFileSync(join(top, 'motd'), 'Built in layer 2\n');
+	t.not(stamp(), before, 'the same bytes written again: a new ctime');
+	const rewritten = stamp();
+	writeFileSync(join(top, 'missing'), '');
+	t.not(stamp(), rewritten, 'a path that appears');
 });

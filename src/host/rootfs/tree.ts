@@ -91,3 +91,18 @@ export function treeFingerprint(top: string): string | null {
 
 	return `${entries.length}:${hash.digest('hex').slice(0, 16)}`;
 }
+
+/** A stamp of a few paths (and the top directory): type, size and ctime of each, `-` for one that is missing. */
+export function pathsFingerprint(top: string, paths: string[]): string {
+	const hash = createHash('sha256');
+	for (const path of [top, ...paths]) {
+		try {
+			const stats = lstatSync(path);
+			hash.update(`${path}\0${typeOf(stats)}\0${stats.size}\0${stats.ctimeMs}\n`);
+		} catch {
+			hash.update(`${path}\0-\n`);
+		}
+	}
+
+	return hash.digest('hex').slice(0, 16);
+}

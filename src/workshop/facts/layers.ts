@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs';
 import {dirname, relative} from 'node:path';
 import {overlayLayers, overlaySupport, type OverlayLayers} from '../../host/proc/overlay.ts';
-import {treeFingerprint, walkTree, type TreeEntry} from '../../host/rootfs/tree.ts';
+import {pathsFingerprint, walkTree, type TreeEntry} from '../../host/rootfs/tree.ts';
 import type {ContainerInfo} from '../../host/types.ts';
 import type {Change, Snapshot} from '../api.ts';
 import type {JournalEntry} from '../journal.ts';
@@ -14,13 +14,14 @@ export type LayersSnapshot = {
 	shell: ContainerInfo | null;
 	overlays: Array<{target: string} & OverlayLayers>;
 	uppers: Record<string, TreeEntry[]>;
-	lowers: Record<string, string | null>;
+	/** Each lower layer's stamp over the paths the lessons watch in it (its top directory, when none). */
+	lowers: Record<string, string>;
 };
 
 /** The overlays of the layers lesson, the layered shell on them, and where its writes land. */
 export const layersFact: Fact = {
 	name: 'layers',
-	async read({probes, watch}) {
+	async read({probes, watch, watchedPaths}) {
 		if (!watch.shells.includes('layered') || probes.layeredRoot === undefined) {
 			return {};
 		}
@@ -31,9 +32,11 @@ export const layersFact: Fact = {
 			const layers = under(mount.target, dir) ? overlayLayers(mount) : undefined;
 			return layers === undefined ? [] : [{target: mount.target, ...layers}];
 		});
-		// Only while an overlay is mounted: each lower layer is walked (lstat only) to prove it unchanged.
+		// An upper directory holds only what containers changed: small, read whole. A lower layer can
+		// be a whole distribution: only the paths the lessons' checks watch in it are stamped, which
+		// are the files the lesson writes over and deletes (the test walks the whole layers from outside).
 		const uppers = Object.fromEntries(overlays.flatMap(overlay => (overlay.upper ? [[overlay.upper, walkTree(overlay.upper) ?? []]] : [])));
-		const lowers = Object.fromEntries([...new Set(overlays.flatMap(overlay => overlay.lower))].map(lower => [lower, treeFingerprint(lower)]));
+		const lowers = Object.fromEntries([...new Set(overlays.flatMap(overlay => overlay.lower))].map(lower => [lower, pathsFingerprint(lower, watchedPaths.filter(path => under(path, lower)))]));
 		return {layers: {dir, exists: existsSync(dir), shell, overlays, uppers, lowers}};
 	},
 	changes: (before, after) => layersChanges(before.layers, after.layers),
