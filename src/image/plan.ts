@@ -174,7 +174,7 @@ export class LayerPlanner {
 		return node;
 	}
 
-	/** The directory `parts` ends in, if the tree has it; refuses a way through a link. */
+	/** The directory `parts` ends in, if the tree has it as a directory all the way down (never through a link). */
 	#existingDir(parts: string[]): Node | undefined {
 		let node = this.#root;
 		for (let depth = 0; depth < parts.length - 1; depth++) {
@@ -184,7 +184,7 @@ export class LayerPlanner {
 			}
 
 			if (child.type !== 'dir') {
-				throw new ImageError(`the whiteout "${parts.join('/')}" would remove through "${parts.slice(0, depth + 1).join('/')}", which is not a directory`);
+				return undefined;
 			}
 
 			node = child;
@@ -217,15 +217,16 @@ export class LayerPlanner {
 			throw new ImageError(`the whiteout "${parts.join('/')}" names no entry`);
 		}
 
-		const ops: Op[] = [];
-		const overlay = this.mode === 'overlay';
-		// Merged, a whiteout in a directory no lower layer has hides nothing and makes nothing; kept
-		// apart, Docker still writes it (and its directories) into the layer's own tree.
-		const dir = overlay ? this.#parentDir(parts, ops) : this.#existingDir(parts);
-		if (!dir) {
-			return ops;
+		// A whiteout in a directory the lower layers lack, or under what is no longer a directory
+		// (this layer made it a file, or a link rootcamp never follows), hides nothing.
+		const lower = this.#existingDir(parts);
+		if (!lower) {
+			return [];
 		}
 
+		const ops: Op[] = [];
+		const overlay = this.mode === 'overlay';
+		const dir = overlay ? this.#parentDir(parts, ops) : lower;
 		const dirPath = parts.slice(0, -1).join('/');
 		if (name === undefined) {
 			for (const child of dir.children!.keys()) {

@@ -55,10 +55,17 @@ export const readLayer = async (open: () => Readable, layer: LayerRef, sink: Ent
 	const storedHash = layer.digest ? createHash(layer.digest.algorithm) : undefined;
 	const tarHash = layer.diffId ? createHash(layer.diffId.algorithm) : undefined;
 	const parser = new TarParser(sink, layer.what);
+	// What the parser or the planner threw: the pipeline may report the streams' abort instead.
+	let refused: unknown;
 	const consume = async (source: AsyncIterable<Buffer>) => {
 		for await (const chunk of source) {
 			tarHash?.update(chunk);
-			parser.push(chunk);
+			try {
+				parser.push(chunk);
+			} catch (error) {
+				refused = error;
+				throw error;
+			}
 		}
 	};
 
@@ -67,8 +74,8 @@ export const readLayer = async (open: () => Readable, layer: LayerRef, sink: Ent
 			? pipeline(open(), measure(storedHash, stored), createGunzip({chunkSize: 256 * 1024}), consume)
 			: pipeline(open(), measure(storedHash, stored), consume));
 	} catch (error) {
-		if (error instanceof ImageError) {
-			throw error;
+		if (refused !== undefined || error instanceof ImageError) {
+			throw refused ?? error;
 		}
 
 		// zlib's errors are the layer's damage; any other (a full disk, say) is not the image's fault.

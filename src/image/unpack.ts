@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {openImage, type Image} from './image.ts';
 import {ImageError} from './image-error.ts';
@@ -68,6 +68,8 @@ export const unpackImage = async (imageArgument: string, targetArgument: string,
 
 	mkdirSync(dirname(target), {recursive: true});
 	const temporary = mkdtempSync(join(dirname(target), `.${basename(target)}.rootcamp-`));
+	// mkdtemp makes it 0700; a tree's top is 0755 unless a layer's "." entry says otherwise.
+	chmodSync(temporary, 0o755);
 	const removeTemporary = () => {
 		rmSync(temporary, {recursive: true, force: true});
 	};
