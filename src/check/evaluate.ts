@@ -4,6 +4,7 @@ import type {CheckResult} from './types.ts';
 import * as cgroup from './kinds/cgroup.ts';
 import * as command from './kinds/command.ts';
 import * as container from './kinds/container.ts';
+import * as faas from './kinds/faas.ts';
 import * as file from './kinds/file.ts';
 import * as hostname from './kinds/hostname.ts';
 import * as jail from './kinds/jail.ts';
@@ -51,6 +52,7 @@ export const kinds: Record<CheckKind, Kind<unknown>> = {
 	overlay,
 	runc,
 	security,
+	faas,
 };
 
 /** The problem with a check line (unknown kind or option, missing target, bad mode or regex…), or undefined. */

@@ -7,6 +7,7 @@ import {listEntries, type Entry} from './rootfs/entries.ts';
 import {hostHostname} from './net/hostname.ts';
 import {fileFact, readText} from './rootfs/files.ts';
 import {isolationProbes, type IsolationProbes} from './isolation-probes.ts';
+import {faasProbes, type FaasProbes} from './faas/probes.ts';
 import {runtimeProbes, type RuntimeProbes} from './runtime-probes.ts';
 import {readMountinfo} from './proc/mountinfo.ts';
 import type {Neighbor} from './net/neighbors.ts';
@@ -20,7 +21,7 @@ import {listTarball, type ListingMemo, type TarballListing} from './rootfs/tarba
 import type {ContainerInfo, FileFact, Link, Mount} from './types.ts';
 
 /** Every fact the checks and snapshots read, each read at most once per evaluation round. */
-export type Probes = IsolationProbes & RuntimeProbes & {
+export type Probes = IsolationProbes & RuntimeProbes & FaasProbes & {
 	readonly rootfs: string;
 	/** Where the layers lesson mounts the overlay its shell is rooted in. */
 	readonly layeredRoot?: string;
@@ -98,6 +99,7 @@ export function createProbes({proc = '/proc', rootfs, tarballMemo, layeredRoot}:
 		proc,
 		...(layeredRoot === undefined ? {} : {layeredRoot}),
 		...isolationProbes({proc, rootfs: root, once, container: async () => probes.container(), hostMounts: async () => probes.hostMounts(), processes, ...(layeredRoot === undefined ? {} : {layeredRoot})}),
+		...faasProbes({proc, once, processes, cgroupHierarchy: async () => probes.cgroupHierarchy()}),
 		...runtimeProbes({proc, rootfs: root, once}),
 		container: async () => once('container', async () => findContainer(root, {proc, processes: await processes()})),
 		containerMounts: async () => once('containerMounts', async () => {

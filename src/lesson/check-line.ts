@@ -1,7 +1,7 @@
 import {checkKinds, type CheckKind, type CheckSpec} from './types.ts';
 
 /** Bare words that are flags (`word=true`), not positional arguments. */
-const flagWords = new Set(['absent', 'up', 'down', 'if-present', 'no-block', 'shell', 'no-new-privs', 'masked']);
+const flagWords = new Set(['absent', 'up', 'down', 'if-present', 'no-block', 'shell', 'answers', 'isolated', 'clean', 'no-new-privs', 'masked']);
 
 /** A word of a check line; `key` is set when it was written `key=value` with the key unquoted. */
 type Word = {text: string; key?: string};

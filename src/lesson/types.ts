@@ -60,7 +60,7 @@ export type CheckSpec = {
 	advice?: true;
 };
 
-export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail', 'overlay', 'runc', 'security'] as const;
+export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail', 'overlay', 'runc', 'security', 'faas'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
 /** What a step needs of the rootfs (apt) or of the host (runc); without it the step is skipped as not applicable. */

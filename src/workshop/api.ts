@@ -1,3 +1,4 @@
+import type {FaasService} from '../host/faas/service.ts';
 import type {LayersSnapshot} from './facts/layers.ts';
 import type {RuntimeSnapshot} from './facts/runtime.ts';
 import type {RuntimeReport} from './runtime-report.ts';
@@ -85,6 +86,8 @@ export type Snapshot = {
 	jail?: {shell: JailInfo; mounts: Mount[]} | null;
 	/** The rootless shell and its uid map, null when none runs; only when a lesson has one. */
 	rootless?: RootlessInfo | null;
+	/** The faas lesson's listeners (socat on a Unix socket). */
+	faas?: FaasService[];
 	/** The layers lesson's overlays, its shell, their upper directories and lower layers; only when a lesson has the layered shell. */
 	layers?: LayersSnapshot;
 	/** The runtime lesson's runc containers, its bundles, and what the learner's shell may do (capabilities, masks, /proc/sys). */

@@ -14,6 +14,8 @@ export type JournalEntry =
 	| {kind: 'tree'; path: string; what: string}
 	/** A container runc runs (the runtime lesson's); reset deletes it with `runc delete --force`, its control groups with it. */
 	| {kind: 'runc'; id: string}
+	/** A service a lesson started in the background (the faas lesson's listener); reset ends its process group, then removes its socket. */
+	| {kind: 'service'; name: string; pid: number; startTime: number; socket: string}
 	/** A side shell (the jail, the rootless shell) started in the background like a learner's second terminal. */
 	| {kind: 'shell'; name: SideShell; pid: number; startTime: number; launcherPid?: number; launcherStartTime?: number; log?: string; stdin?: string}
 	/** A control group directory (v1 has one per controller); reset moves out what is left in it, then removes it. */

@@ -8,6 +8,7 @@ import {facts} from './facts/registry.ts';
 import {removeCgroup} from './remove-cgroup.ts';
 import {removeRuncContainer, runcContainersIn} from './remove-runc.ts';
 import {stopSideShells} from './side-shells.ts';
+import {stopServices} from './services.ts';
 import {forgetTarballListings} from './tarball-memo.ts';
 import type {ResetContext} from './context.ts';
 
@@ -24,7 +25,7 @@ export const planReset = (engine: ResetContext, purge: boolean): string[] =>
 		.map(describeEntry);
 
 /** Processes first (their namespaces and moved links die with them), trees last. */
-const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'runc', 'cgroup', 'subtree', 'link', 'mount', 'file', 'tree', 'source', 'rootfs'];
+const undoOrder: Array<JournalEntry['kind']> = ['container', 'shell', 'service', 'runc', 'cgroup', 'subtree', 'link', 'mount', 'file', 'tree', 'source', 'rootfs'];
 
 const describeEntry = (entry: JournalEntry): string => {
 	switch (entry.kind) {
@@ -60,6 +61,10 @@ const describeEntry = (entry: JournalEntry): string => {
 			return `delete ${entry.path} (${entry.what})`;
 		}
 
+		case 'service': {
+			return `end the ${entry.name} service rootcamp started (pid ${entry.pid}, with the requests it serves) and remove its socket ${entry.socket}`;
+		}
+
 		case 'shell': {
 			return `end the ${entry.name} shell rootcamp started (pid ${entry.pid})`;
 		}
@@ -87,6 +92,7 @@ export const reset = async (engine: ResetContext, purge: boolean): Promise<Reset
 	await stopStartedContainers(engine);
 	done.push(...containers.map(describeEntry));
 	done.push(...(await stopSideShells(engine)).map(describeEntry));
+	done.push(...(await stopServices(engine)).map(describeEntry));
 	for (const entry of engine.journal.entries()) {
 		if (entry.kind === 'runc') {
 			const problem = await removeRuncContainer(entry.id);

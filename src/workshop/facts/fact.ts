@@ -17,7 +17,7 @@ type ReadContext = {probes: Probes; watchedPaths: string[]; watch: IsolationWatc
 export type CompareContext = {rootfs: string};
 
 /** What the journal needs besides: the workshop's fixed paths (tarball, source tree). */
-export type JournalContext = CompareContext & {variables: Pick<StaticVariables, 'tarball' | 'source'>};
+export type JournalContext = CompareContext & {variables: Pick<StaticVariables, 'tarball' | 'source'> & Partial<Pick<StaticVariables, 'workdir'>>};
 
 /** What `reset` tells a fact when it looks for what the learner made by hand. */
 type LeftoverContext = {probes: Probes; watch: IsolationWatch; journal: readonly JournalEntry[]; lessonLinks: ReadonlySet<string>};

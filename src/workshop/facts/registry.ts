@@ -1,6 +1,7 @@
 import {cgroupsFact} from './cgroups.ts';
 import {containerFact} from './container.ts';
 import {devFact} from './dev.ts';
+import {faasFact} from './faas.ts';
 import type {Fact} from './fact.ts';
 import {filesFact} from './files.ts';
 import {hostnameFact} from './hostname.ts';
@@ -32,4 +33,5 @@ export const facts: readonly Fact[] = [
 	rootlessFact,
 	layersFact,
 	runtimeFact,
+	faasFact,
 ];

@@ -1,0 +1,111 @@
+import {readdirSync, readlinkSync} from 'node:fs';
+import {readCgroupGroup, type CgroupHierarchy} from '../cgroup/cgroup.ts';
+import {answerComplete, parseAnswer} from './answer.ts';
+import {openRequest} from './client.ts';
+import {childGroups} from './residue.ts';
+
+/** One request's answer, as far as it came. */
+export type Answered = {text: string; error?: string};
+
+/** A `whoami` request held open, and the host processes in its container's PID namespace while it was. */
+export type Held = Answered & {complete: boolean; living: number[]};
+
+/** A request's control group, as rootcamp saw it while the request ran. */
+export type GroupSeen = {name: string; pidsMax?: number | 'max'; memoryMax?: number | 'max'; forksRefused: number; oomKills: number};
+
+/** How long a request may take to answer before rootcamp stops waiting. */
+const answerMs = 5000;
+
+/** Sends one request and ends it at once (the function reads end-of-file after it), then waits for the whole answer. */
+export async function ask(socket: string, request: string, timeoutMs = answerMs): Promise<Answered> {
+	const exchange = openRequest(socket, request);
+	const text = await exchange.hangUp(timeoutMs);
+	exchange.drop();
+	const error = exchange.error();
+	return error === undefined ? {text} : {text, error};
+}
+
+/** Every process's PID namespace, by host PID. */
+function pidNamespaces(proc: string): Map<number, string> {
+	const found = new Map<number, string>();
+	for (const name of readdirSync(proc).filter(each => /^\d+$/.test(each))) {
+		try {
+			found.set(Number(name), readlinkSync(`${proc}/${name}/ns/pid`));
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+
+	return found;
+}
+
+/**
+ * Sends `count` `whoami` requests at once and holds them all open until each has answered: the
+ * function waits for its caller to hang up, so every container is alive at the same moment. While
+ * they are, reads which host processes are in each answer's PID namespace: proof, from outside,
+ * that they ran at once and were what they said.
+ */
+export async function holdConcurrent(socket: string, count: number, {proc = '/proc', timeoutMs = answerMs}: {proc?: string; timeoutMs?: number} = {}): Promise<Held[]> {
+	const exchanges = Array.from({length: count}, () => openRequest(socket, 'whoami'));
+	try {
+		await Promise.all(exchanges.map(async exchange => exchange.waitFor(answerComplete, timeoutMs)));
+		const namespaces = pidNamespaces(proc);
+		const held = exchanges.map(exchange => {
+			const text = exchange.text();
+			const {pid} = parseAnswer(text).namespaces;
+			const living = pid === undefined ? [] : [...namespaces].filter(([, namespace]) => namespace === pid).map(([each]) => each);
+			const error = exchange.error();
+			return {text, complete: answerComplete(text), living, ...(error === undefined ? {} : {error})};
+		});
+		return held;
+	} finally {
+		await Promise.all(exchanges.map(async exchange => exchange.hangUp(2000)));
+		for (const exchange of exchanges) {
+			exchange.drop();
+		}
+	}
+}
+
+/** How long a request gets to make its control group before rootcamp decides it makes none. */
+const groupAppearsMs = 2000;
+
+/** Whether a group shows the limit was hit. */
+const wasHit = (group: GroupSeen, hit: 'pids' | 'memory') => (hit === 'pids' ? group.forksRefused > 0 : group.oomKills > 0);
+
+/**
+ * Sends a request that should hit a limit (a fork bomb, a memory hog) and keeps it open while
+ * watching the service's group: every group that appears under it is read until one shows the
+ * limit hit, the request ends, or time runs out. The request's group is read while it lives; the
+ * handler removes it afterwards. Then hangs up.
+ */
+export async function watchLimit(
+	socket: string,
+	{request, hit, cgroup, hierarchy, timeoutMs = 15_000}: {request: string; hit: 'pids' | 'memory'; cgroup: string; hierarchy: CgroupHierarchy; timeoutMs?: number},
+): Promise<{answer: Answered; groups: GroupSeen[]}> {
+	const before = new Set(childGroups(hierarchy, cgroup));
+	const seen = new Map<string, GroupSeen>();
+	const started = Date.now();
+	const exchange = openRequest(socket, request);
+	try {
+		while (Date.now() - started < timeoutMs && !exchange.closed()) {
+			for (const name of childGroups(hierarchy, cgroup).filter(each => !before.has(each))) {
+				const group = await readCgroupGroup(hierarchy, name).catch(() => null);
+				if (group !== null) {
+					seen.set(name, {name, pidsMax: group.pidsMax, memoryMax: group.memoryMax, forksRefused: group.forksRefused ?? 0, oomKills: group.oomKills ?? 0});
+				}
+			}
+
+			if ([...seen.values()].some(group => wasHit(group, hit)) || (seen.size === 0 && Date.now() - started > groupAppearsMs)) {
+				break;
+			}
+
+			await new Promise(resolve => setTimeout(resolve, 20));
+		}
+	} finally {
+		await exchange.hangUp(1000);
+		exchange.drop();
+	}
+
+	const error = exchange.error();
+	return {answer: {text: exchange.text(), ...(error === undefined ? {} : {error})}, groups: [...seen.values()]};
+}

@@ -1,0 +1,52 @@
+import {join} from 'node:path';
+import type {FaasService} from '../../host/faas/service.ts';
+import {which} from '../../host/tools/tools.ts';
+import type {Change} from '../api.ts';
+import type {JournalEntry} from '../journal.ts';
+import {sameProcess, type Fact} from './fact.ts';
+
+const under = (path: string | undefined, tree: string) => path?.startsWith(`${tree}/`) === true;
+
+/** The faas lesson's folder: its function, handler, socket and per-request trees. */
+export const faasDir = (workdir: string) => join(workdir, 'faas');
+
+/** The faas lesson's listener (socat on a Unix socket): "what changed" names it, reset ends it by PID. */
+export const faasFact: Fact = {
+	name: 'faas',
+	// The round's one walk of /proc finds it: only socat processes have their command line read.
+	read: async ({probes}) => ({faas: await probes.faasServices().catch(() => [])}),
+	changes: (before, after) => serviceChanges(before.faas, after.faas),
+	/** A listener that appeared: reset ends it and removes its socket; with it, the lesson's folder. */
+	journal(before, after, {variables}) {
+		const started = (after.faas ?? []).filter(service => !(before.faas ?? []).some(old => sameProcess(old, service)));
+		const entries: JournalEntry[] = started.map(service => ({kind: 'service', name: 'faas', pid: service.pid, startTime: service.startTime, socket: service.socket}));
+		const dir = variables.workdir === undefined ? undefined : faasDir(variables.workdir);
+		// Only the lesson's own folder, and only when the service lives in it: never a folder a learner's socket happens to sit in.
+		if (dir !== undefined && started.some(service => under(service.socket, dir) || under(service.handler, dir))) {
+			entries.push({kind: 'tree', path: dir, what: 'the faas lesson\'s function, handler and per-request directories'});
+		}
+
+		return entries;
+	},
+	async leftovers({probes, journal}) {
+		const ours = journal.filter(entry => entry.kind === 'service');
+		return (await probes.faasServices()).filter(service => !ours.some(entry => sameProcess(entry, service)))
+			.map(service => `a faas service rootcamp did not start still listens on ${service.socket} (pid ${service.pid}): kill ${service.pid}, then rm ${service.socket}`);
+	},
+	doctor: () => [which('socat')
+		? {name: 'socat', ok: true, detail: `${which('socat')} (the faas lesson's listener)`}
+		: {name: 'socat', ok: false, detail: 'not found: the faas lesson\'s service steps are skipped', fix: 'apt-get install socat (the faas lesson listens on a Unix socket with it)'}],
+};
+
+function serviceChanges(before: FaasService[] | undefined, after: FaasService[] | undefined): Change[] {
+	if (before === undefined || after === undefined) {
+		return [];
+	}
+
+	const ended = before.filter(service => !after.some(other => sameProcess(other, service)));
+	const started = after.filter(service => !before.some(other => sameProcess(other, service)));
+	return [
+		...ended.map(service => ({sign: '-' as const, text: `faas service on ${service.socket} (pid ${service.pid}) ended`})),
+		...started.map(service => ({sign: '+' as const, text: `faas service listening on ${service.socket}: pid ${service.pid}${service.handler ? `, running ${service.handler} for each request` : ''}`})),
+	];
+}
