@@ -4,11 +4,12 @@
 # iputils-ping (the wire lesson pings across its veth pair), bsdutils (`script`: the app's shell key
 # gives the container's shell a terminal of its own), tmux (the end-to-end test drives
 # the app in a real terminal), runc and libcap2-bin (the runtime lesson runs runc's container beside
-# the learner's and drops the shell's capabilities with capsh). With --tests, QEMU too, for the cgroup v2 guest.
+# the learner's and drops the shell's capabilities with capsh), socat (the faas lesson's service listens on
+# a Unix socket with it). With --tests, QEMU too, for the cgroup v2 guest.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreutils bsdutils debootstrap busybox-static iputils-ping tmux runc libcap2-bin
+apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreutils bsdutils debootstrap busybox-static iputils-ping tmux runc libcap2-bin socat
 # --tests: what `npm run test:cgroup-v2` needs besides: QEMU boots Debian's kernel, which it fetches
 # itself with apt-get download (and dpkg-deb, which every Debian host has), never installing it.
 if [ "${1:-}" = --tests ]; then
