@@ -9,7 +9,7 @@ const all = Array.from({length: 40}, (_, bit) => `cap_${bit}`);
 const three = ['cap_kill', 'cap_net_bind_service', 'cap_audit_write'];
 const root: Security = {effective: all, permitted: all, bounding: all, inheritable: [], ambient: [], noNewPrivs: false, seccomp: 'disabled'};
 const runc = (patch: Partial<RuncContainer> = {}): RuncContainer => ({id: 'rootcamp', pid: 4622, startTime: 42_688, rootfs: '/ubunturoot', bundle: '/cache/runc', running: true, cgroupPaths: ['/sys/fs/cgroup/pids/runc-rootcamp'], ...patch});
-const shell = (patch: Partial<NonNullable<RuntimeSnapshot['shell']>> = {}) => ({pid: 6365, startTime: 5, security: root, masked: [], procSys: 'none' as const, ...patch});
+const shell = (patch: Partial<NonNullable<RuntimeSnapshot['shell']>> = {}) => ({pid: 6365, startTime: 5, security: root, masked: {}, procSys: 'none' as const, ...patch});
 const state = (patch: Partial<RuntimeSnapshot> = {}): RuntimeSnapshot => ({runc: [], bundles: [], shell: shell(), ...patch});
 
 const snapshot = (runtime: RuntimeSnapshot | undefined) => ({runtime}) as Snapshot;
@@ -37,10 +37,11 @@ test('a new shell is not a change of the old one\'s privileges', t => {
 });
 
 test('masks and a read-only /proc/sys in the container', t => {
-	t.deepEqual(changesOf(state(), state({shell: shell({masked: ['/proc/acpi', '/proc/keys']})})), [
-		'+ /proc/acpi masked in the container (a mount over it; container only)',
-		'+ /proc/keys masked in the container (a mount over it; container only)',
+	t.deepEqual(changesOf(state(), state({shell: shell({masked: {'/proc/acpi': 'a read-only tmpfs', '/proc/keys': '/dev/null bind-mounted'}})})), [
+		'+ a read-only tmpfs on /proc/acpi: masked in the container only',
+		'+ /dev/null bind-mounted on /proc/keys: masked in the container only',
 	]);
+	t.deepEqual(changesOf(state({shell: shell({masked: {'/proc/keys': '/dev/null bind-mounted'}})}), state()), ['- /proc/keys no longer masked in the container']);
 	t.deepEqual(changesOf(state({shell: shell({procSys: 'writable'})}), state({shell: shell({procSys: 'read-only'})})), ['~ /proc/sys is read-only in the container now (its own bind mount, remounted ro; the host\'s stays writable)']);
 });
 

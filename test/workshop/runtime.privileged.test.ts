@@ -18,7 +18,7 @@ const changeNamed: Record<string, RegExp> = {
 	'runtime/compare': /\+ \S+\/runc\/runc\.status \(/,
 	'runtime/ipc': /~ the container's shell \(pid \d+, same process\) now has its own ipc namespace/,
 	'runtime/caps': /~ the container's CapBnd \(pid \d+, same process\): \d+ capabilities → 3: kill, net_bind_service, audit_write[\s\S]*~ the container's NoNewPrivs: 0 → 1/,
-	'runtime/mask': /\+ \/proc\/\w+ masked in the container \(a mount over it; container only\)/,
+	'runtime/mask': /\+ \/dev\/null bind-mounted on \/proc\/\w+: masked in the container only/,
 	'runtime/proc-sys': /~ \/proc\/sys is read-only in the container now/,
 };
 

@@ -1,6 +1,7 @@
 import {maskedPaths, capabilityWords, readOnly} from '../../check/runtime-table.ts';
 import type {RuncContainer} from '../../host/tools/runc.ts';
 import type {Security} from '../../host/proc/security.ts';
+import type {Mount} from '../../host/types.ts';
 import {which} from '../../host/tools/tools.ts';
 import type {Change, Snapshot} from '../api.ts';
 import type {JournalEntry} from '../journal.ts';
@@ -11,8 +12,8 @@ export type RuntimeSnapshot = {
 	runc: RuncContainer[];
 	/** Watched directories that hold an OCI bundle (a config.json). */
 	bundles: string[];
-	/** The learner's container's shell: its privileges, the runc-masked paths masked in its table, and /proc/sys. */
-	shell: {pid: number; startTime: number; security: Security; masked: string[]; procSys: 'read-only' | 'writable' | 'none'} | null;
+	/** The learner's container's shell: its privileges, the runc-masked paths masked in its table (path → what covers it), and /proc/sys. */
+	shell: {pid: number; startTime: number; security: Security; masked: Record<string, string>; procSys: 'read-only' | 'writable' | 'none'} | null;
 };
 
 /** runc's containers beside the learner's, and what the runtime lesson's steps change in the learner's shell. */
@@ -34,7 +35,7 @@ export const runtimeFact: Fact = {
 					pid: container.pid,
 					startTime: container.startTime,
 					security: profile.security,
-					masked: maskedPaths(profile.mounts),
+					masked: Object.fromEntries(maskedPaths(profile.mounts).map(path => [path, coveredBy(profile.mounts.findLast(mount => mount.target === path)!)])),
 					procSys: procSys === undefined ? 'none' : (readOnly(procSys) ? 'read-only' : 'writable'),
 				},
 			},
@@ -68,6 +69,15 @@ export const runtimeFact: Fact = {
 		];
 	},
 };
+
+/** What masks a path: runc binds its /dev/null over a file, an empty read-only tmpfs over a directory. */
+function coveredBy(mount: Mount): string {
+	if (mount.root?.endsWith('/null')) {
+		return '/dev/null bind-mounted';
+	}
+
+	return `${readOnly(mount) ? 'a read-only ' : 'a '}${mount.fstype}`;
+}
 
 function runtimeChanges(was: RuntimeSnapshot | undefined, is: RuntimeSnapshot | undefined): Change[] {
 	if (was === undefined || is === undefined) {
@@ -109,11 +119,11 @@ function shellChanges(was: NonNullable<RuntimeSnapshot['shell']>, is: NonNullabl
 		changes.push({sign: '~', text: `the container's NoNewPrivs: ${was.security.noNewPrivs ? 1 : 0} → ${is.security.noNewPrivs ? 1 : 0}`});
 	}
 
-	for (const path of is.masked.filter(path => !was.masked.includes(path))) {
-		changes.push({sign: '+', text: `${path} masked in the container (a mount over it; container only)`});
+	for (const [path, cover] of Object.entries(is.masked).filter(([path]) => !(path in was.masked))) {
+		changes.push({sign: '+', text: `${cover} on ${path}: masked in the container only`});
 	}
 
-	for (const path of was.masked.filter(path => !is.masked.includes(path))) {
+	for (const path of Object.keys(was.masked).filter(path => !(path in is.masked))) {
 		changes.push({sign: '-', text: `${path} no longer masked in the container`});
 	}
 

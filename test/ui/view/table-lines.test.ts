@@ -11,7 +11,8 @@ test('the table\'s columns line up, and a row where both agree is muted', t => {
 	t.is(texts.length, 3);
 	t.is(texts[1]!.indexOf('shared'), texts[0]!.indexOf('you'), 'the second column starts at the same place in every row');
 	t.is(texts[1]!.indexOf('own'), texts[0]!.indexOf('runc'));
-	t.is(rows[2]!.at(-1) && 'tone' in rows[2]!.at(-1)! ? rows[2]!.at(-1)!.tone : undefined, 'muted');
+	const last = rows[2]!.at(-1);
+	t.is(last && 'tone' in last ? last.tone : undefined, 'muted');
 	t.false(rows[1]!.some(segment => 'tone' in segment && segment.tone === 'muted'));
 });
 
