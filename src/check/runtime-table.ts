@@ -57,7 +57,7 @@ function groupWords(profile: ProcessProfile): string {
 }
 
 /** Every fact of one process, in the table's order. */
-export function describeProfile(profile: ProcessProfile): string[] {
+function describeProfile(profile: ProcessProfile): string[] {
 	const {security, mounts} = profile;
 	const masked = maskedPaths(mounts);
 	const procSys = topAt(mounts, '/proc/sys');

@@ -1,6 +1,6 @@
 import type {FaasService} from '../host/faas/service.ts';
 import type {LayersSnapshot} from './facts/layers.ts';
-import type {RuntimeSnapshot} from './facts/runtime.ts';
+import type {RuntimeSnapshot} from './runtime-snapshot.ts';
 import type {RuntimeReport} from './runtime-report.ts';
 import type {CheckResult, Status} from '../check/types.ts';
 import type {Probes} from '../host/probes.ts';

@@ -2,7 +2,8 @@ import test from 'ava';
 import type {Security} from '../../src/host/proc/security.ts';
 import type {RuncContainer} from '../../src/host/tools/runc.ts';
 import type {Snapshot} from '../../src/workshop/api.ts';
-import {runtimeFact, type RuntimeSnapshot} from '../../src/workshop/facts/runtime.ts';
+import type {RuntimeSnapshot} from '../../src/workshop/runtime-snapshot.ts';
+import {runtimeFact} from '../../src/workshop/facts/runtime.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 
 const all = Array.from({length: 40}, (_, bit) => `cap_${bit}`);

@@ -7,9 +7,6 @@ import {readSecurity, type Security} from './security.ts';
 /** The /proc paths `runc spec` masks (`linux.maskedPaths`): a file gets /dev/null bound on it, a directory an empty read-only tmpfs. */
 export const runcMaskedPaths = ['/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi'] as const;
 
-/** The /proc paths `runc spec` makes read-only (`linux.readonlyPaths`): bound on themselves, remounted ro. */
-export const runcReadonlyPaths = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'] as const;
-
 /** What the runtime lesson compares between two containers: one process, read from the host. */
 export type ProcessProfile = {
 	pid: number;

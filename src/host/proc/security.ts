@@ -14,7 +14,7 @@ export const capabilityNames = [
 ] as const;
 
 /** What /proc/PID/status's `Seccomp:` number means (0, 1, 2). */
-export type SeccompMode = 'disabled' | 'strict' | 'filter';
+type SeccompMode = 'disabled' | 'strict' | 'filter';
 const seccompModes: readonly SeccompMode[] = ['disabled', 'strict', 'filter'];
 
 /** A process's privileges as /proc/PID/status tells them: capability sets by name, no_new_privs, seccomp. */

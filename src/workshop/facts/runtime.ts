@@ -1,20 +1,10 @@
 import {maskedPaths, capabilityWords, readOnly} from '../../check/runtime-table.ts';
-import type {RuncContainer} from '../../host/tools/runc.ts';
-import type {Security} from '../../host/proc/security.ts';
 import type {Mount} from '../../host/types.ts';
 import {which} from '../../host/tools/tools.ts';
 import type {Change, Snapshot} from '../api.ts';
 import type {JournalEntry} from '../journal.ts';
+import type {RuntimeSnapshot} from '../runtime-snapshot.ts';
 import {sameProcess, type Fact} from './fact.ts';
-
-/** The runtime lesson's part of a snapshot: runc's containers, the OCI bundles the lessons name, and what the learner's shell may do. */
-export type RuntimeSnapshot = {
-	runc: RuncContainer[];
-	/** Watched directories that hold an OCI bundle (a config.json). */
-	bundles: string[];
-	/** The learner's container's shell: its privileges, the runc-masked paths masked in its table (path → what covers it), and /proc/sys. */
-	shell: {pid: number; startTime: number; security: Security; masked: Record<string, string>; procSys: 'read-only' | 'writable' | 'none'} | null;
-};
 
 /** runc's containers beside the learner's, and what the runtime lesson's steps change in the learner's shell. */
 export const runtimeFact: Fact = {
