@@ -1,4 +1,4 @@
-import type {FaasService} from '../host/faas/service.ts';
+import type {FaasSnapshot} from './facts/faas.ts';
 import type {LayersSnapshot} from './facts/layers.ts';
 import type {RuntimeSnapshot} from './runtime-snapshot.ts';
 import type {RuntimeReport} from './runtime-report.ts';
@@ -87,7 +87,7 @@ export type Snapshot = {
 	/** The rootless shell and its uid map, null when none runs; only when a lesson has one. */
 	rootless?: RootlessInfo | null;
 	/** The faas lesson's listeners (socat on a Unix socket). */
-	faas?: FaasService[];
+	faas?: FaasSnapshot[];
 	/** The layers lesson's overlays, its shell, their upper directories and lower layers; only when a lesson has the layered shell. */
 	layers?: LayersSnapshot;
 	/** The runtime lesson's runc containers, its bundles, and what the learner's shell may do (capabilities, masks, /proc/sys). */
@@ -116,6 +116,8 @@ export type Progress = {
 	passed: Record<string, string>;
 	route?: Route;
 	rootfs?: string;
+	/** The image route's image (`--image`), absolute. */
+	image?: string;
 	/**
 	 * The wire lesson's addresses, chosen once (the first free /30) and kept, as an engine keeps
 	 * its bridge's subnet: the commands shown stay the same, and verify need not read the routes.

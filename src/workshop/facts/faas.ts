@@ -1,9 +1,16 @@
 import {join} from 'node:path';
+import {readHandler, type HandlerTraits} from '../../host/faas/handler.ts';
 import type {FaasService} from '../../host/faas/service.ts';
 import {which} from '../../host/tools/tools.ts';
+import {joinWords} from '../../check/format.ts';
 import type {Change} from '../api.ts';
 import type {JournalEntry} from '../journal.ts';
 import {sameProcess, type Fact} from './fact.ts';
+
+/** A faas listener, and what its handler does for each request (read from its text, for "what changed"). */
+export type FaasSnapshot = FaasService & {traits?: HandlerTraits};
+
+const directories = (n: number) => `${n} request director${n === 1 ? 'y' : 'ies'}`;
 
 const under = (path: string | undefined, tree: string) => path?.startsWith(`${tree}/`) === true;
 
@@ -14,7 +21,13 @@ export const faasDir = (workdir: string) => join(workdir, 'faas');
 export const faasFact: Fact = {
 	name: 'faas',
 	// The round's one walk of /proc finds it: only socat processes have their command line read.
-	read: async ({probes}) => ({faas: await probes.faasServices().catch(() => [])}),
+	async read({probes}) {
+		const services = await probes.faasServices().catch(() => []);
+		return {faas: await Promise.all(services.map(async service => {
+			const traits = service.handler === undefined ? undefined : await readHandler(service.handler);
+			return traits === undefined ? service : {...service, traits};
+		}))};
+	},
 	changes: (before, after) => serviceChanges(before.faas, after.faas),
 	/** A listener that appeared: reset ends it and removes its socket; with it, the lesson's folder. */
 	journal(before, after, {variables}) {
@@ -38,7 +51,7 @@ export const faasFact: Fact = {
 		: {name: 'socat', ok: false, detail: 'not found: the faas lesson\'s service steps are skipped', fix: 'apt-get install socat (the faas lesson listens on a Unix socket with it)'}],
 };
 
-function serviceChanges(before: FaasService[] | undefined, after: FaasService[] | undefined): Change[] {
+function serviceChanges(before: FaasSnapshot[] | undefined, after: FaasSnapshot[] | undefined): Change[] {
 	if (before === undefined || after === undefined) {
 		return [];
 	}
@@ -48,5 +61,38 @@ function serviceChanges(before: FaasService[] | undefined, after: FaasService[] 
 	return [
 		...ended.map(service => ({sign: '-' as const, text: `faas service on ${service.socket} (pid ${service.pid}) ended`})),
 		...started.map(service => ({sign: '+' as const, text: `faas service listening on ${service.socket}: pid ${service.pid}${service.handler ? `, running ${service.handler} for each request` : ''}`})),
+		...after.flatMap(service => handlerChanges(service, before.find(other => sameProcess(other, service)))),
 	];
+}
+
+/** What the same service's handler now does differently for each request, and what requests left beside it. */
+function handlerChanges(service: FaasSnapshot, was: FaasSnapshot | undefined): Change[] {
+	const [old, is] = [was?.traits, service.traits];
+	if (old === undefined || is === undefined) {
+		return [];
+	}
+
+	const name = `faas handler ${service.handler}`;
+	const changes: Change[] = [];
+	const gained = is.unshares.filter(flag => !old.unshares.includes(flag));
+	if (gained.length > 0) {
+		changes.push({sign: '~', text: `${name}: each request now gets its own ${joinWords(is.unshares)} namespaces (was ${joinWords(old.unshares) || 'none'})`});
+	}
+
+	if (is.joinsGroup && !old.joinsGroup) {
+		changes.push({sign: '~', text: `${name}: each request now joins a control group of its own`});
+	}
+
+	if (is.cleansUp && !old.cleansUp) {
+		changes.push({sign: '~', text: `${name}: each request's directory is now removed once it has ended`});
+	}
+
+	const [left, leaves] = [old.requestsLeft ?? 0, is.requestsLeft ?? 0];
+	if (leaves > left) {
+		changes.push({sign: '+', text: `${directories(leaves - left)} left beside it by requests (${leaves} in all)`});
+	} else if (leaves < left) {
+		changes.push({sign: '-', text: `${directories(left - leaves)} of earlier requests removed (${leaves} left)`});
+	}
+
+	return changes;
 }

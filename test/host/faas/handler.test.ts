@@ -1,0 +1,24 @@
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {handlerTraits} from '../../../src/host/faas/handler.ts';
+import {repo} from '../../helpers/privileged.ts';
+
+/** The handler scripts the faas lesson writes, in its order (each `cat > …/handler <<'EOF'` block). */
+const lessonHandlers = (): string[] => {
+	const text = readFileSync(join(repo, 'lessons/13-faas.md'), 'utf8');
+	return [...text.matchAll(/cat > {{workdir}}\/faas\/handler <<'EOF'\n([\s\S]*?)\nEOF\n/g)].map(match => match[1]!);
+};
+
+test('each of the lesson\'s handlers adds what its step teaches', t => {
+	const [first, isolated, clean, v2, v1] = lessonHandlers().map(handlerTraits);
+	t.deepEqual(first, {unshares: ['mount'], joinsGroup: false, cleansUp: false});
+	t.deepEqual(isolated, {unshares: ['pid', 'mount', 'uts', 'ipc', 'net'], joinsGroup: false, cleansUp: false});
+	t.deepEqual(clean, {unshares: ['pid', 'mount', 'uts', 'ipc', 'net'], joinsGroup: false, cleansUp: true});
+	t.deepEqual(v2, {unshares: ['pid', 'mount', 'uts', 'ipc', 'net'], joinsGroup: true, cleansUp: true});
+	t.deepEqual(v1, v2);
+});
+
+test('comments say nothing about what a handler does', t => {
+	t.deepEqual(handlerTraits('#!/bin/sh\n# unshare --net and rm -rf, echo > cgroup.procs, later\nexec chroot /r /f\n'), {unshares: [], joinsGroup: false, cleansUp: false});
+});
