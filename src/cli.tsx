@@ -14,11 +14,14 @@ Usage
   rootcamp doctor                  can this host do the workshop? what is missing?
   rootcamp reset [--purge]         undo what the workshop created; --purge the rootfs too
   rootcamp lint [DIR]              validate lesson files
+  rootcamp image unpack IMAGE DIR  apply a docker-save archive's or an OCI layout's layers into DIR
+  rootcamp image layers IMAGE DIR  each layer into DIR/1, DIR/2, … as overlayfs reads them
 
 Options
   --rootfs DIR     where the container's filesystem goes (default /ubunturoot)
   --lessons DIR    a folder of lesson files (default: the lessons shipped with rootcamp)
   --route NAME     how to get the filesystem: docker, debootstrap or busybox (default: the first that works)
+  --image PATH     a real image as the filesystem: a docker-save archive or an OCI layout, PATH[:TAG] (route image)
   --json           machine-readable output (verify, doctor)
   --yes            run privileged actions without asking
   --plain          plain text instead of the terminal app
@@ -27,7 +30,7 @@ Options
 
 Exit codes: 0 success, 1 a check failed, 2 bad usage or input, 3 this host cannot do it.`;
 
-const routes: readonly Route[] = ['docker', 'debootstrap', 'busybox'];
+const routes: readonly Route[] = ['docker', 'debootstrap', 'busybox', 'image'];
 
 /** `LESSON[/STEP]` → a filter. */
 const parseTarget = (target: string | undefined) => {
@@ -43,6 +46,23 @@ const parseTarget = (target: string | undefined) => {
 	return {lesson, step};
 };
 
+/** `--image PATH[:TAG]`: it must exist; made absolute, so the command shown runs from any folder. It implies the image route. */
+const imageOption = async (value: string, route: string | undefined): Promise<string> => {
+	if (route !== undefined && route !== 'image') {
+		throw new UsageError(`--image takes the image route; it cannot go with --route ${route}`);
+	}
+
+	const {splitImageArgument} = await import('./image/image.ts');
+	const {resolve} = await import('node:path');
+	const {path, tag} = splitImageArgument(value);
+	const {existsSync} = await import('node:fs');
+	if (!existsSync(path)) {
+		throw new UsageError(`--image ${value}: there is no such file or directory`);
+	}
+
+	return tag === undefined ? resolve(path) : `${resolve(path)}:${tag}`;
+};
+
 const main = async (argv: string[]): Promise<number> => {
 	const {values, positionals} = parseArgs({
 		args: argv,
@@ -51,6 +71,7 @@ const main = async (argv: string[]): Promise<number> => {
 			rootfs: {type: 'string'},
 			lessons: {type: 'string'},
 			route: {type: 'string'},
+			image: {type: 'string'},
 			json: {type: 'boolean', default: false},
 			yes: {type: 'boolean', short: 'y', default: false},
 			purge: {type: 'boolean', default: false},
@@ -77,7 +98,13 @@ const main = async (argv: string[]): Promise<number> => {
 		throw new UsageError(`--route must be one of ${routes.join(', ')} (got "${values.route}")`);
 	}
 
+	const image = values.image === undefined ? undefined : await imageOption(values.image, values.route);
 	const [command, target, ...extra] = positionals;
+	if (command === 'image') {
+		const {imageCommand} = await import('./commands/image.ts');
+		return imageCommand(positionals.slice(1), output);
+	}
+
 	if (extra.length > 0) {
 		throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
 	}
@@ -90,7 +117,7 @@ const main = async (argv: string[]): Promise<number> => {
 
 	if (command === 'doctor') {
 		const {doctorCommand} = await import('./commands/doctor.ts');
-		return doctorCommand(output, values.json);
+		return doctorCommand(output, values.json, image);
 	}
 
 	const known = ['list', 'verify', 'solve', 'reset', undefined];
@@ -108,7 +135,8 @@ const main = async (argv: string[]): Promise<number> => {
 	const engine = await openWorkshop({
 		lessonsDir: values.lessons,
 		rootfs: values.rootfs,
-		route: values.route as Route | undefined,
+		route: image ? 'image' : values.route as Route | undefined,
+		image,
 		needRoute: command === 'solve' || command === undefined,
 	});
 	for (const warning of engine.warnings) {

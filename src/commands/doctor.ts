@@ -2,8 +2,8 @@ import {diagnose} from '../workshop/doctor.ts';
 import {paint, type Output} from './output.ts';
 
 /** `rootcamp doctor`: can this host do the workshop? Exit 3 when something essential is missing. */
-export const doctorCommand = async (output: Output, json: boolean): Promise<number> => {
-	const findings = await diagnose();
+export const doctorCommand = async (output: Output, json: boolean, image?: string): Promise<number> => {
+	const findings = await diagnose(image);
 	if (json) {
 		output.out(JSON.stringify({findings}));
 	} else {

@@ -4,7 +4,7 @@ import {sideShells, type CgroupSelector, type SideShell, type CommandBlock, type
 const stepHeading = /^##\s+(.*?)\s*(?:{#([^}]*)})?\s*$/;
 const fenceOpen = /^(`{3,}|~{3,})\s*(.*)$/;
 const idPattern = /^[a-z][a-z\d]*(?:-[a-z\d]+)*$/;
-const routes: readonly Route[] = ['docker', 'debootstrap', 'busybox'];
+const routes: readonly Route[] = ['docker', 'debootstrap', 'busybox', 'image'];
 const cgroupSelectors: readonly CgroupSelector[] = ['v1', 'v2'];
 const requirements: readonly Requirement[] = ['apt', 'runc'];
 

@@ -20,7 +20,7 @@ export type BlockTarget = Where | SideShell;
 export type CgroupSelector = 'v1' | 'v2';
 
 /** How the workshop obtained its filesystem; a lesson may give one command block per route. */
-export type Route = 'docker' | 'debootstrap' | 'busybox';
+export type Route = 'docker' | 'debootstrap' | 'busybox' | 'image';
 
 /** One fenced ```sh block of a step, as written in the lesson file (variables not yet filled). */
 export type CommandBlock = {
@@ -104,6 +104,6 @@ export type Course = {
 export type LessonError = {file: string; line: number; message: string};
 
 /** The variables a lesson may use in commands and checks. */
-export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless', 'layers', 'layered'] as const;
+export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless', 'layers', 'layered', 'image', 'rootcamp'] as const;
 export type VariableName = (typeof variableNames)[number];
 export type Variables = Record<VariableName, string | undefined>;

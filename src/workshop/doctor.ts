@@ -26,7 +26,7 @@ export const factFindings = (context: DoctorContext = {hierarchy: readCgroupHier
 	facts.flatMap(fact => fact.doctor?.(context) ?? []);
 
 /** Can this host do the workshop? Each missing piece named, with how to get it. */
-export const diagnose = async (): Promise<Finding[]> => {
+export const diagnose = async (image?: string): Promise<Finding[]> => {
 	const findings: Finding[] = [];
 	findings.push(process.platform === 'linux'
 		? {name: 'Linux', ok: true, detail: 'namespaces and chroot are Linux features'}
@@ -44,7 +44,7 @@ export const diagnose = async (): Promise<Finding[]> => {
 	}
 
 	findings.push(...factFindings());
-	const routes = await findRoutes();
+	const routes = await findRoutes(image);
 	const usable = routes.filter(route => route.usable);
 	findings.push(usable.length > 0
 		? {name: 'a rootfs', ok: true, detail: routes.map(route => `${route.usable ? '✓' : '✗'} ${route.route}: ${route.why}`).join('; ')}

@@ -9,8 +9,11 @@ export type RouteFinding = {route: Route; usable: boolean; why: string};
 /** Where the offline route's static busybox comes from (Debian's busybox-static). */
 const busyboxPath = '/bin/busybox';
 
-/** Looks at each way of getting a filesystem, in the order rootcamp prefers them. */
-export const findRoutes = async (): Promise<RouteFinding[]> => [
+/**
+ * Looks at each way of getting a filesystem, in the order rootcamp prefers them. The image route
+ * comes last and only ever with `--image`: rootcamp never picks a learner's image on its own.
+ */
+export const findRoutes = async (image?: string): Promise<RouteFinding[]> => [
 	(await dockerEngineAnswers())
 		? {route: 'docker', usable: true, why: 'a Docker engine answers: the write-up\'s own docker run … tar'}
 		: {route: 'docker', usable: false, why: 'no Docker engine answers (the docker client alone is not enough)'},
@@ -20,7 +23,20 @@ export const findRoutes = async (): Promise<RouteFinding[]> => [
 	existsSync(busyboxPath)
 		? {route: 'busybox', usable: true, why: 'busybox is installed: a tiny offline rootfs (no apt inside)'}
 		: {route: 'busybox', usable: false, why: 'no static busybox (apt-get install busybox-static)'},
+	image ? await imageFinding(image) : {route: 'image', usable: false, why: 'only with --image PATH (a docker save archive or an OCI image layout)'},
 ];
+
+/** The image route is usable when its manifests read and check out (the layers are checked as they are applied). */
+const imageFinding = async (image: string): Promise<RouteFinding> => {
+	// Loaded only here: verify, which reads the route too, never pays for the image reader.
+	const {openImage} = await import('../image/image.ts');
+	try {
+		const opened = openImage(image);
+		return {route: 'image', usable: true, why: `--image ${image}: a ${opened.format === 'oci' ? 'OCI image layout' : 'docker save archive'} of ${opened.layers.length} layers, applied by rootcamp image unpack`};
+	} catch (error) {
+		return {route: 'image', usable: false, why: `--image ${image}: ${(error as Error).message}`};
+	}
+};
 
 /** The route to use: the one asked for, else the first usable one; undefined when none is. */
 export const chooseRoute = async (asked?: Route): Promise<Route | undefined> => {

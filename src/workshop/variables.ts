@@ -1,4 +1,5 @@
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
+import {defaultLessonsDir} from '../lesson/load.ts';
 import {hostAptSource} from '../host/rootfs/apt-sources.ts';
 import {readCgroupHierarchy} from '../host/cgroup/cgroup.ts';
 import type {Probes} from '../host/probes.ts';
@@ -16,7 +17,7 @@ type LiveVariableName = 'pid' | 'resolver' | WireVariableName | 'jail' | 'rootle
 export type StaticVariables = Omit<Variables, LiveVariableName>;
 
 /** Variables that need no probe of the host's live state: computed once per workshop. */
-export const staticVariables = (rootfs: string, route: Route, paths: Paths, {proc}: {proc?: string} = {}): StaticVariables => {
+export const staticVariables = (rootfs: string, route: Route, paths: Paths, {proc, image}: {proc?: string; image?: string} = {}): StaticVariables => {
 	const apt = hostAptSource();
 	return {
 		rootfs,
@@ -28,12 +29,18 @@ export const staticVariables = (rootfs: string, route: Route, paths: Paths, {pro
 		cgroupfs: cgroupfs(proc),
 		// The layers lesson's image layers kept apart (1, 2), its upper, work and merged directories.
 		layers: layersDir(paths),
+		// The image route's docker-save archive or OCI layout, and this rootcamp as a command the learner can copy.
+		image,
+		rootcamp: rootcampCommand(),
 	};
 };
 
 /** Where the layers lesson keeps its layers (`{{layers}}`), and the overlay its layered shell is rooted in. */
 export const layersDir = (paths: Paths): string => join(paths.cache, 'layers');
 export const layeredRoot = (paths: Paths): string => join(layersDir(paths), 'merged');
+
+/** The running rootcamp's own CLI, absolute (the installed package's dist/cli.js), so a shown `rootcamp …` line runs as copied. */
+const rootcampCommand = (): string => join(dirname(defaultLessonsDir()), 'dist/cli.js');
 
 /** The addresses of the wire lesson's veth pair. */
 export type WireVariableName = 'subnet' | 'prefix' | 'host-address' | 'container-address';
@@ -70,6 +77,10 @@ export const whyMissing = (name: VariableName): string => {
 
 	if (wireNames.has(name)) {
 		return `there is no {{${name}}}: rootcamp could not read the host's routes with ip, or every /30 it may use for the veth pair (${wireCandidates.join(', ')}) overlaps a route or address of this host`;
+	}
+
+	if (name === 'image') {
+		return 'the image route has no image: start rootcamp with --image PATH (a docker-save archive or an OCI image layout)';
 	}
 
 	return `the variable {{${name}}} has no value on this host`;

@@ -31,6 +31,8 @@ export type WorkshopOptions = {
 	proc?: string;
 	/** Pick a route now if none is saved (solve and the app need one; verify does not). */
 	needRoute?: boolean;
+	/** The image route's image (--image, absolute): remembered in progress like the rootfs. */
+	image?: string;
 };
 
 /** The default rootfs, as in the write-up. */
@@ -103,7 +105,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 
 	/** Forgets every step's pass and the current place (after a reset). */
 	clearProgress() {
-		this.#store.update(progress => ({version: 1, passed: {}, route: progress.route}));
+		this.#store.update(progress => ({version: 1, passed: {}, route: progress.route, image: progress.image}));
 	}
 
 	/** A new round of memoized probes: each fact is read once per round. */
@@ -113,7 +115,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 	}
 
 	staticVariables(): StaticVariables {
-		this.#static ??= staticVariables(this.rootfs, this.#route ?? 'debootstrap', this.paths, {proc: this.#proc});
+		this.#static ??= staticVariables(this.rootfs, this.#route ?? 'debootstrap', this.paths, {proc: this.#proc, image: this.#store.get().image});
 		return this.#static;
 	}
 
@@ -295,6 +297,10 @@ export const openWorkshop = async (options: WorkshopOptions = {}): Promise<Works
 	const engine = new WorkshopEngine(course, {rootfs, route: options.route, paths, proc: options.proc, store});
 	if (options.rootfs && progressRootfs !== rootfs) {
 		engine.rememberRootfs();
+	}
+
+	if (options.image && store.get().image !== options.image) {
+		store.update(progress => ({...progress, image: options.image}));
 	}
 
 	if (options.route) {
