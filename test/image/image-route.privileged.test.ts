@@ -38,7 +38,7 @@ test('the image route: copy/export unpacks a umoci-built image into the source t
 	// A later command without --image remembers it, as it remembers the rootfs.
 	const verify = rootcamp('verify', 'copy', '--json');
 	t.is(verify.status, 0, verify.stdout);
-	t.deepEqual((JSON.parse(verify.stdout) as {summary: {pass: number}}).summary.pass, 2);
+	t.is((JSON.parse(verify.stdout) as {summary: {pass: number}}).summary.pass, 2);
 	const reset = rootcamp('reset', '--purge', '--yes');
 	t.is(reset.status, 0, reset.stderr);
 	for (const path of [area.rootfs, join(area.paths.cache, 'source-image'), join(area.paths.cache, 'ubuntu_root.tar')]) {
