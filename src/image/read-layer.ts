@@ -71,7 +71,7 @@ export const readLayer = async (open: () => Readable, layer: LayerRef, sink: Ent
 
 	try {
 		await (compression === 'gzip'
-			? pipeline(open(), measure(storedHash, stored), createGunzip({chunkSize: 256 * 1024}), consume)
+			? pipeline(open(), measure(storedHash, stored), createGunzip({chunkSize: 256 * 1024, readableHighWaterMark: 16 * 1024 * 1024}), consume)
 			: pipeline(open(), measure(storedHash, stored), consume));
 	} catch (error) {
 		if (refused !== undefined || error instanceof ImageError) {
