@@ -4,7 +4,7 @@ import {directorySource, tarSource, type BlobSource} from './blob-source.ts';
 import {ImageError} from './image-error.ts';
 
 /** How a layer's bytes are compressed: known from its media type, or (docker-save) from its first bytes. */
-export type Compression = 'none' | 'gzip' | 'detect';
+type Compression = 'none' | 'gzip' | 'detect';
 
 /** A digest as `algorithm:hex`, checked to be one rootcamp can compute. */
 export type Digest = {algorithm: 'sha256' | 'sha512'; hex: string};
@@ -25,7 +25,7 @@ export type LayerRef = {
 
 export type Image = {format: 'oci' | 'docker-archive'; path: string; source: BlobSource; layers: LayerRef[]};
 
-export const parseDigest = (value: unknown, what: string): Digest => {
+const parseDigest = (value: unknown, what: string): Digest => {
 	const [, algorithm, hex] = (typeof value === 'string' ? /^(sha256|sha512):([\da-f]+)$/.exec(value) : null) ?? [];
 	if (!algorithm || hex?.length !== (algorithm === 'sha256' ? 64 : 128)) {
 		throw new ImageError(`${what} has a digest rootcamp cannot check (${JSON.stringify(value)}): sha256 or sha512 in lowercase hex`);
@@ -70,7 +70,7 @@ const layerTypes: Record<string, Compression> = {
 };
 
 /** A layer's compression from its media type; every other type is refused by name. */
-export const compressionOf = (mediaType: string | undefined, what: string): Compression => {
+const compressionOf = (mediaType: string | undefined, what: string): Compression => {
 	const known = mediaType === undefined ? undefined : layerTypes[mediaType];
 	if (known) {
 		return known;
