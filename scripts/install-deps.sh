@@ -5,13 +5,15 @@
 # gives the container's shell a terminal of its own), tmux (the end-to-end test drives
 # the app in a real terminal), runc and libcap2-bin (the runtime lesson runs runc's container beside
 # the learner's and drops the shell's capabilities with capsh), socat (the faas lesson's service listens on
-# a Unix socket with it). With --tests, QEMU too, for the cgroup v2 guest.
+# a Unix socket with it), attr (`rootcamp image layers` marks opaque directories with setfattr).
+# With --tests, QEMU too, for the cgroup v2 guest, and umoci and skopeo, which build the images
+# the image route's tests import (and unpack the trees they must equal).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreutils bsdutils debootstrap busybox-static iputils-ping tmux runc libcap2-bin socat
+apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreutils bsdutils debootstrap busybox-static iputils-ping tmux runc libcap2-bin socat attr
 # --tests: what `npm run test:cgroup-v2` needs besides: QEMU boots Debian's kernel, which it fetches
 # itself with apt-get download (and dpkg-deb, which every Debian host has), never installing it.
 if [ "${1:-}" = --tests ]; then
-	apt-get install -y --no-install-recommends qemu-system-x86
+	apt-get install -y --no-install-recommends qemu-system-x86 umoci skopeo
 fi
