@@ -14,6 +14,7 @@ Usage
   rootcamp doctor                  can this host do the workshop? what is missing?
   rootcamp reset [--purge]         undo what the workshop created; --purge the rootfs too
   rootcamp lint [DIR]              validate lesson files
+  rootcamp sandbox shell NAME      a shell in sandbox NAME (list: every sandbox; rm NAME: end one)
   rootcamp image unpack IMAGE DIR  apply a docker-save archive's or an OCI layout's layers into DIR
   rootcamp image layers IMAGE DIR  each layer into DIR/1, DIR/2, … as overlayfs reads them
 
@@ -22,6 +23,7 @@ Options
   --lessons DIR    a folder of lesson files (default: the lessons shipped with rootcamp)
   --route NAME     how to get the filesystem: docker, debootstrap or busybox (default: the first that works)
   --image PATH     a real image as the filesystem: a docker-save archive or an OCI layout, PATH[:TAG] (route image)
+  --sandbox NAME   run the command in sandbox NAME, its own namespaces (made on first use)
   --json           machine-readable output (verify, doctor)
   --yes            run privileged actions without asking
   --plain          plain text instead of the terminal app
@@ -71,6 +73,7 @@ const main = async (argv: string[]): Promise<number> => {
 			rootfs: {type: 'string'},
 			lessons: {type: 'string'},
 			route: {type: 'string'},
+			sandbox: {type: 'string'},
 			image: {type: 'string'},
 			json: {type: 'boolean', default: false},
 			yes: {type: 'boolean', short: 'y', default: false},
@@ -94,6 +97,11 @@ const main = async (argv: string[]): Promise<number> => {
 		return 0;
 	}
 
+	if (values.sandbox !== undefined) {
+		const {runRootcampInSandbox} = await import('./commands/sandbox.ts');
+		return runRootcampInSandbox(values.sandbox, argv);
+	}
+
 	if (values.route && !routes.includes(values.route as Route)) {
 		throw new UsageError(`--route must be one of ${routes.join(', ')} (got "${values.route}")`);
 	}
@@ -103,6 +111,11 @@ const main = async (argv: string[]): Promise<number> => {
 	if (command === 'image') {
 		const {imageCommand} = await import('./commands/image.ts');
 		return imageCommand(positionals.slice(1), output);
+	}
+
+	if (command === 'sandbox') {
+		const {sandboxCommand} = await import('./commands/sandbox.ts');
+		return sandboxCommand(positionals.slice(1), output);
 	}
 
 	if (extra.length > 0) {

@@ -1,4 +1,5 @@
 import {type Report, type StepReport, type WorkshopForCommands} from '../workshop/api.ts';
+import {sandboxNote} from '../sandbox/note.ts';
 import {verdictLines} from '../ui/view/report-lines.ts';
 import {paint, writeRows, type Output} from './output.ts';
 import {requireRoot} from './require-root.ts';
@@ -18,6 +19,11 @@ export const verifyCommand = async (engine: WorkshopForCommands, filter: {lesson
 		output.out(JSON.stringify(report));
 	} else {
 		const variables = await engine.variables(probes);
+		const sandbox = sandboxNote();
+		if (sandbox) {
+			output.out(paint(output, 'muted', sandbox));
+		}
+
 		output.out(paint(output, 'muted', `rootfs ${report.rootfs}; ${report.container ? `container shell pid ${report.container.pid} (own namespaces: ${report.container.namespaces.join(', ')})` : 'no container running'}`));
 		for (const lesson of report.lessons) {
 			output.out(paint(output, 'heading', lesson.title));

@@ -1,3 +1,4 @@
+import {sandboxNote} from '../sandbox/note.ts';
 import type {Progress, StepRef, Workshop} from '../workshop/api.ts';
 import {readAsset} from './view/assets.ts';
 import {errorMessage} from './view/errors.ts';
@@ -38,8 +39,8 @@ function alternateScreen(stdout: NodeJS.WriteStream) {
  * The lesson list as plain rows, written while Ink and React load (a few hundred ms on a cold
  * start): built by the same pure code as Ink's first frame, which then draws over it.
  */
-function preFrame(state: AppState, banner: string | undefined, color: boolean, stdout: NodeJS.WriteStream): string {
-	const view = buildLessonView(state, {banner, columns: stdout.columns || 80, rows: stdout.rows || 24, checking: true});
+function preFrame(state: AppState, banner: string | undefined, color: boolean, stdout: NodeJS.WriteStream, sandbox?: string): string {
+	const view = buildLessonView(state, {banner, sandbox, columns: stdout.columns || 80, rows: stdout.rows || 24, checking: true});
 	const theme = createTheme(color);
 	return [...view.banner, ...view.lines, [], ...view.footer].map(row => `${lineToString(row, theme)}\u001B[K`).join('\n');
 }
@@ -104,16 +105,17 @@ export async function runApp(workshop: Workshop, options: AppOptions): Promise<n
 	}
 
 	const banner = await readAsset('banner.txt');
+	const sandbox = sandboxNote();
 	const screen = alternateScreen(stdout);
 	try {
 		screen.enter();
-		stdout.write(preFrame(state, banner, color, stdout));
+		stdout.write(preFrame(state, banner, color, stdout, sandbox));
 		const [{render}, {WorkshopApp}] = await withoutCiVariables(async () => Promise.all([import('ink'), import('./workshop-app.tsx')]));
 		for (;;) {
 			screen.enter();
 			// Ink draws from the cursor: start it at the top of a clean screen, over the early frame.
 			stdout.write('\u001B[H\u001B[J');
-			const instance = render(<WorkshopApp workshop={workshop} initial={state} color={color} banner={banner}/>, {exitOnCtrlC: false});
+			const instance = render(<WorkshopApp workshop={workshop} initial={state} color={color} banner={banner} sandbox={sandbox}/>, {exitOnCtrlC: false});
 
 			const outcome = await instance.waitUntilExit() as Outcome | undefined;
 			instance.cleanup();

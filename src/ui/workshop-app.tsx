@@ -31,13 +31,15 @@ export type WorkshopAppProps = {
 	color: boolean;
 	/** Title art for the lesson list (assets/banner.txt). */
 	banner?: string;
+	/** "sandbox NAME; the host's network is untouched" when rootcamp runs in one. */
+	sandbox?: string;
 	/** How often an idle step is verified, in ms. */
 	watchMs?: number;
 	/** Told how the session ended, just before Ink exits with the same value. */
 	onExit?: (outcome: Outcome) => void;
 };
 
-function App({workshop, initial, color, banner, watchMs = watchInterval, onExit}: WorkshopAppProps) {
+function App({workshop, initial, color, banner, sandbox, watchMs = watchInterval, onExit}: WorkshopAppProps) {
 	const [state, dispatch] = useReducer(reducer, initial);
 	const {columns, rows} = useDimensions();
 	const markdownReady = useMarkdownReady();
@@ -83,9 +85,10 @@ function App({workshop, initial, color, banner, watchMs = watchInterval, onExit}
 			hint: fillKnownVariables(step.hint, variables ?? {}),
 			columns,
 			rows,
+			sandbox,
 		})
 		: undefined;
-	const lessonView = stepView ? undefined : buildLessonView(state, {banner, columns, rows, checking: state.listChecked < state.listChecks});
+	const lessonView = stepView ? undefined : buildLessonView(state, {banner, sandbox, columns, rows, checking: state.listChecked < state.listChecks});
 
 	useKeys(state, dispatch, {maxScroll: stepView?.maxScroll ?? 0, page: stepView?.page ?? 1}, state.exit === undefined);
 	useWatch(workshop, state.screen === 'step' ? ref : undefined, state.run.phase !== 'running' && state.exit === undefined, dispatch, watchMs);

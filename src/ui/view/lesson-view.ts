@@ -27,13 +27,17 @@ export function lessonProgress(state: Pick<AppState, 'outline' | 'reports' | 'pa
 }
 
 /** Lays out the lesson list for a terminal of `columns` × `rows`. Pure. */
-export function buildLessonView(state: AppState, options: {banner?: string; columns: number; rows: number; checking: boolean}): LessonView {
+export function buildLessonView(state: AppState, options: {banner?: string; sandbox?: string; columns: number; rows: number; checking: boolean}): LessonView {
 	const {columns} = options;
 	const usable = Math.max(8, options.rows - 1);
 	const footer = footerLines(footerKeys(state, {scrolls: false, narrow: false}), columns);
 	const titleWidth = Math.max(10, Math.min(48, columns - 24));
 	const rows: Line[] = [];
 	rows.push(line(toned('heading', 'Lessons'), options.checking ? toned('muted', '  checking the host…') : ''));
+	if (options.sandbox) {
+		rows.push(fitLine(line(toned('muted', options.sandbox)), columns));
+	}
+
 	const numberWidth = String(state.outline.length).length;
 	for (const [index, lesson] of state.outline.entries()) {
 		const selected = index === state.lesson;

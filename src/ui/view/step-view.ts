@@ -42,6 +42,8 @@ export type StepViewInput = {
 	hint: string;
 	columns: number;
 	rows: number;
+	/** "sandbox NAME; the host's network is untouched" inside a sandbox: the header names it. */
+	sandbox?: string;
 };
 
 // At this width the diagram gets a column of its own instead of taking turns with the prose.
@@ -84,6 +86,8 @@ export function buildStepView(input: StepViewInput): StepView {
 	const badge = report ? statusMark[report.status] : undefined;
 	const header = fitLine(line(
 		toned('title', 'rootcamp'),
+		// The header has room for the sandbox's name only; the lesson list shows the whole note.
+		input.sandbox ? toned('muted', ` (${input.sandbox.split(';')[0]!})`) : '',
 		toned('muted', ` › ${state.lesson + 1}/${state.outline.length} `),
 		lesson?.title ?? '',
 		toned('muted', ` › step ${state.step + 1}/${lesson?.steps.length ?? 0} `),

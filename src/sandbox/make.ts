@@ -1,0 +1,146 @@
+import {spawn} from 'node:child_process';
+import {closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {HostError} from '../errors.ts';
+import type {Paths} from '../workshop/paths.ts';
+import {makeGroups, planGroups, removeGroups, type SandboxGroups} from './cgroups.ts';
+import {holderScript, joinGroupsScript} from './holder-script.ts';
+import {sandboxLayout, type SandboxLayout} from './layout.ts';
+import {sandboxVariable} from './note.ts';
+import {holderAlive, readNamespaceLinks, readRecord, startTimeOf, writeRecord, type SandboxRecord} from './record.ts';
+
+/** The cgroup filesystems to mount inside, as the holder's type, options, target triples. */
+const mountArguments = (groups: SandboxGroups): string[] => {
+	const parents = new Set(groups.mounts.map(mount => dirname(mount.target)).filter(parent => parent.startsWith('/sys/fs/')));
+	return [
+		...[...parents].flatMap(parent => ['tmpfs', 'mode=755', parent]),
+		...groups.mounts.flatMap(mount => (mount.version === 'v2' ? ['cgroup2', '', mount.target] : ['cgroup', mount.controllers.join(','), mount.target])),
+	];
+};
+
+/** The holder's `ready PID`, or its error: what it wrote to stderr before it died. */
+const waitForReady = async (child: ReturnType<typeof spawn>, layout: SandboxLayout, timeout = 15_000): Promise<number> => new Promise((resolve, reject) => {
+	let seen = '';
+	const fail = (why: string) => {
+		clearTimeout(timer);
+		let log = '';
+		try {
+			log = readFileSync(layout.log, 'utf8').trim();
+		} catch {}
+
+		reject(new HostError(`sandbox ${layout.name} could not be made: ${why}${log ? `\n${log}` : ''}`));
+	};
+
+	const timer = setTimeout(() => {
+		fail(`its holder said nothing for ${timeout / 1000} s`);
+	}, timeout);
+	child.stdout!.on('data', (chunk: Buffer) => {
+		seen += chunk.toString();
+		const ready = /ready (\d+)/.exec(seen);
+		if (ready) {
+			clearTimeout(timer);
+			child.stdout!.destroy();
+			resolve(Number(ready[1]));
+		}
+	});
+	child.once('error', error => {
+		fail(error.message);
+	});
+	child.once('exit', code => {
+		fail(`its holder exited (${code ?? 'killed'})`);
+	});
+});
+
+/** One maker at a time per sandbox: a lock file holding the maker's PID, taken over when that PID is gone. */
+const withLock = async <T>(layout: SandboxLayout, work: () => Promise<T>): Promise<T> => {
+	const lock = join(layout.dir, '.making');
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		try {
+			closeSync(openSync(lock, 'wx'));
+			writeFileSync(lock, String(process.pid));
+			break;
+		} catch {
+			const owner = Number(readFileSync(lock, {encoding: 'utf8', flag: 'a+'}));
+			if (!owner || startTimeOf(owner) === undefined || Date.now() > deadline) {
+				rmSync(lock, {force: true});
+				continue;
+			}
+
+			await new Promise(resolve => {
+				setTimeout(resolve, 100);
+			});
+		}
+	}
+
+	try {
+		return await work();
+	} finally {
+		rmSync(lock, {force: true});
+	}
+};
+
+/** Starts a holder for `layout`: the namespaces, the mounts, the groups; returns its record. */
+const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<SandboxRecord> => {
+	for (const dir of [layout.root, layout.state, layout.cache, paths.state, paths.cache]) {
+		mkdirSync(dir, {recursive: true});
+	}
+
+	const groups = planGroups(layout.name);
+	makeGroups(groups);
+	const initGroup = groups.mounts[0]?.version === 'v2' ? join(groups.mounts[0].target, 'init') : '';
+	const first = layout.root.split('/')[1]!;
+	const log = openSync(layout.log, 'w');
+	const child = spawn('sh', [
+		'-c', joinGroupsScript, 'sh', ...groups.roots, '--',
+		'unshare', '--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--fork', '--propagation', 'private',
+		'sh', '-c', holderScript, 'holder', layout.root, paths.state, paths.cache, layout.state, layout.cache, first, initGroup, ...mountArguments(groups),
+	], {detached: true, stdio: ['ignore', 'pipe', log]});
+	closeSync(log);
+	let holder: number;
+	try {
+		holder = await waitForReady(child, layout);
+	} catch (error) {
+		await removeGroups(groups, 1000);
+		throw error;
+	} finally {
+		child.unref();
+		child.removeAllListeners('exit');
+	}
+
+	const namespaces = readNamespaceLinks(holder);
+	const startTime = startTimeOf(holder);
+	if (!namespaces || startTime === undefined) {
+		throw new HostError(`sandbox ${layout.name}'s holder (pid ${holder}) ended as soon as it was ready`);
+	}
+
+	const record: SandboxRecord = {name: layout.name, holder, startTime, namespaces, groups, created: new Date().toISOString()};
+	writeRecord(layout, record);
+	return record;
+};
+
+/**
+ * Sandbox NAME, made on first use: its running holder, or a new one. A sandbox whose holder has
+ * ended (a reboot, a kill) keeps its folder, so the learner's `/ubunturoot` and progress are
+ * still there; only its namespaces and groups are made anew.
+ */
+export const openSandbox = async (paths: Paths, name: string): Promise<SandboxRecord> => {
+	if (process.env[sandboxVariable]) {
+		throw new HostError(`this is already sandbox ${process.env[sandboxVariable]}: sandboxes do not nest`);
+	}
+
+	const layout = sandboxLayout(paths, name);
+	mkdirSync(layout.dir, {recursive: true});
+	return withLock(layout, async () => {
+		const known = readRecord(layout);
+		if (known && holderAlive(known)) {
+			return known;
+		}
+
+		if (known) {
+			await removeGroups(known.groups, 1000);
+		}
+
+		return startHolder(layout, paths);
+	});
+};
