@@ -1,11 +1,11 @@
 /**
  * The house's layers, lowest first: a module may import from its own layer and the ones below,
  * never from one above (types included), and nothing may import in a circle.
- *   errors → lesson → host → image → check → run → workshop → sandbox → commands, ui → cli
+ *   errors → lesson → host → image → check → run → workshop → sandbox → classroom → commands, ui → cli
  * `commands` may use the UI's pure view builders (one printing path); the UI never uses a command.
  * `sandbox` makes, enters and removes sandboxes around the workshop, which never imports it.
  */
-const layers = ['errors', 'lesson', 'host', 'image', 'check', 'run', 'workshop', 'sandbox', 'commands', 'ui', 'cli'];
+const layers = ['errors', 'lesson', 'host', 'image', 'check', 'run', 'workshop', 'sandbox', 'classroom', 'commands', 'ui', 'cli'];
 const path = layer => ({errors: '^src/errors\\.ts$', cli: '^src/cli\\.tsx$'})[layer] ?? `^src/${layer}/`;
 
 const above = index => layers.slice(index + 1).filter(layer => !(layers[index] === 'commands' && layer === 'ui'));
