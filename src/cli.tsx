@@ -14,6 +14,9 @@ Usage
   rootcamp doctor                  can this host do the workshop? what is missing?
   rootcamp reset [--purge]         undo what the workshop created; --purge the rootfs too
   rootcamp lint [DIR]              validate lesson files
+  rootcamp classroom serve         the instructor's server and dashboard [--listen HOST:PORT] [--db PATH|URL] [--json]
+  rootcamp classroom export        grades: --csv FILE (GitHub Classroom's columns), --junit DIR [--db PATH|URL]
+  rootcamp join URL --name NAME    report to a classroom from now on (leave: stop; help-me: ask for help)
   rootcamp sandbox shell NAME      a shell in sandbox NAME (list: every sandbox; rm NAME: end one)
   rootcamp image unpack IMAGE DIR  apply a docker-save archive's or an OCI layout's layers into DIR
   rootcamp image layers IMAGE DIR  each layer into DIR/1, DIR/2, … as overlayfs reads them
@@ -66,6 +69,12 @@ const imageOption = async (value: string, route: string | undefined): Promise<st
 };
 
 const main = async (argv: string[]): Promise<number> => {
+	// The classroom's commands parse their own options (--listen, --db, --name, --csv …); no root.
+	if (['classroom', 'join', 'leave', 'help-me'].includes(argv[0] ?? '')) {
+		const {classroomCommand} = await import('./commands/classroom.ts');
+		return classroomCommand(argv, processOutput(colorWanted(argv.includes('--no-color'))));
+	}
+
 	const {values, positionals} = parseArgs({
 		args: argv,
 		allowPositionals: true,

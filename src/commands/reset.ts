@@ -1,3 +1,4 @@
+import {reportReset} from '../classroom/student/hooks.ts';
 import type {WorkshopForCommands} from '../workshop/api.ts';
 import {confirmPrivileged} from './confirm.ts';
 import {paint, type Output} from './output.ts';
@@ -13,6 +14,7 @@ export const resetCommand = async (engine: WorkshopForCommands, purge: boolean, 
 	}
 
 	const result = await engine.reset(purge);
+	await reportReset(result.left);
 	for (const line of result.done) {
 		output.out(`done: ${line}`);
 	}

@@ -36,5 +36,14 @@ export const verifyCommand = async (engine: WorkshopForCommands, filter: {lesson
 		output.out(`${pass} passed, ${fail} failed, ${skip} skipped`);
 	}
 
+	// Joined a classroom? The verdicts are queued and sent (a second at most); the answer's class state is shown.
+	const {reportVerify, classStateLines} = await import('../classroom/student/hooks.ts');
+	const classState = await reportVerify(report, filter);
+	if (!json) {
+		for (const line of classStateLines(classState)) {
+			output.out(paint(output, 'accent', line));
+		}
+	}
+
 	return report.summary.fail > 0 ? 1 : 0;
 };

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type {Row, Sql} from './sql.ts';
+import type {Row, Sql} from './sql-types.ts';
 
 /** `?` placeholders (the one spelling queries.ts uses) as PostgreSQL's `$1, $2, …`. */
 export const numberPlaceholders = (query: string) => {

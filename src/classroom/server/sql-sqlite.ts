@@ -3,7 +3,7 @@ import {createRequire} from 'node:module';
 import {dirname} from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import {UsageError} from '../../errors.ts';
-import type {Row, Sql} from './sql.ts';
+import type {Row, Sql} from './sql-types.ts';
 
 type Driver = typeof BetterSqlite3;
 

@@ -1,6 +1,6 @@
 import {createHash, randomBytes, randomUUID, timingSafeEqual} from 'node:crypto';
 import type {ClassEvent, ClassState} from '../protocol.ts';
-import type {Row, Sql} from './sql.ts';
+import type {Row, Sql} from './sql-types.ts';
 
 /** The schema, created on start; the same statements on SQLite and PostgreSQL. */
 const schema = [

@@ -1,0 +1,44 @@
+import {parseArgs} from 'node:util';
+import {UsageError} from '../errors.ts';
+import type {Output} from './output.ts';
+
+/** `rootcamp classroom serve|export …`: the instructor's side. Needs no root: it touches no host state. */
+export const classroomCommand = async (argv: string[], output: Output): Promise<number> => {
+	const [command, ...rest] = argv;
+	const {values, positionals} = parseArgs({args: rest, allowPositionals: true, options: {
+		listen: {type: 'string'}, db: {type: 'string'}, json: {type: 'boolean', default: false}, lessons: {type: 'string'},
+		name: {type: 'string'}, csv: {type: 'string'}, junit: {type: 'string'}, 'no-color': {type: 'boolean', default: false},
+	}});
+	if (command !== 'classroom') {
+		const {studentCommand} = await import('./classroom-student.ts');
+		return studentCommand(command!, positionals, values, output);
+	}
+
+	const [sub, ...extra] = positionals;
+	if (extra.length > 0) {
+		throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+	}
+
+	if (sub === 'serve') {
+		const {startClassroom} = await import('../classroom/server/serve.ts');
+		const running = await startClassroom({listen: values.listen, database: values.db, lessonsDir: values.lessons});
+		if (values.json) {
+			output.out(JSON.stringify({join: running.join, dashboard: running.dashboard, listen: running.listen}));
+		} else {
+			output.out(`Students join with:\n  ${running.join}\nDashboard (keep this address to yourself: it carries the instructor's token):\n  ${running.dashboard}\nListening on ${running.listen}; Ctrl-C stops.`);
+		}
+
+		await new Promise<void>(resolve => {
+			const stop = () => {
+				resolve();
+			};
+
+			process.once('SIGINT', stop);
+			process.once('SIGTERM', stop);
+		});
+		await running.close();
+		return 0;
+	}
+
+	throw new UsageError(`classroom needs serve or export (got "${sub ?? ''}")`);
+};
