@@ -16,4 +16,7 @@ apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreut
 # itself with apt-get download (and dpkg-deb, which every Debian host has), never installing it.
 if [ "${1:-}" = --tests ]; then
 	apt-get install -y --no-install-recommends qemu-system-x86 umoci skopeo
+	# The classroom's tests: its JUnit exports are read back by a real consumer (junitparser), and
+	# its dashboard is driven in headless Chromium by puppeteer-core (which never downloads a browser).
+	apt-get install -y --no-install-recommends python3-junitparser chromium
 fi

@@ -28,6 +28,7 @@ Options
   --image PATH     a real image as the filesystem: a docker-save archive or an OCI layout, PATH[:TAG] (route image)
   --sandbox NAME   run the command in sandbox NAME, its own namespaces (made on first use)
   --json           machine-readable output (verify, doctor)
+  --junit FILE     verify: also write the verdicts as a JUnit XML report (one test per step)
   --yes            run privileged actions without asking
   --plain          plain text instead of the terminal app
   --no-color       no colours (NO_COLOR is honoured too)
@@ -85,6 +86,7 @@ const main = async (argv: string[]): Promise<number> => {
 			sandbox: {type: 'string'},
 			image: {type: 'string'},
 			json: {type: 'boolean', default: false},
+			junit: {type: 'string'},
 			yes: {type: 'boolean', short: 'y', default: false},
 			purge: {type: 'boolean', default: false},
 			plain: {type: 'boolean', default: false},
@@ -173,7 +175,7 @@ const main = async (argv: string[]): Promise<number> => {
 
 		case 'verify': {
 			const {verifyCommand} = await import('./commands/verify.ts');
-			return verifyCommand(engine, parseTarget(target), values.json, output);
+			return verifyCommand(engine, parseTarget(target), values.json, output, values.junit);
 		}
 
 		case 'solve': {

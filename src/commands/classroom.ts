@@ -40,5 +40,31 @@ export const classroomCommand = async (argv: string[], output: Output): Promise<
 		return 0;
 	}
 
+	if (sub === 'export') {
+		if (!values.csv && !values.junit) {
+			throw new UsageError('classroom export needs --csv FILE, --junit DIR or both');
+		}
+
+		const {courseSteps, loadClass} = await import('../classroom/server/load-class.ts');
+		const {classCsv, writeClassJunit} = await import('../classroom/server/export.ts');
+		const {store, model} = await loadClass(values.db);
+		try {
+			const steps = courseSteps(values.lessons);
+			if (values.csv) {
+				const {writeFileSync} = await import('node:fs');
+				writeFileSync(values.csv, classCsv(model, steps));
+				output.out(`${values.csv}: ${model.students().length} students, ${steps.length} steps`);
+			}
+
+			if (values.junit) {
+				output.out(`${values.junit}: ${writeClassJunit(model, steps, values.junit).length} JUnit files, one per student`);
+			}
+		} finally {
+			await store.close();
+		}
+
+		return 0;
+	}
+
 	throw new UsageError(`classroom needs serve or export (got "${sub ?? ''}")`);
 };

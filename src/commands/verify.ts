@@ -10,7 +10,7 @@ export const printStep = (output: Output, lessonId: string, step: StepReport, hi
 };
 
 /** `rootcamp verify [LESSON[/STEP]] [--json]`: check the host now; exit 0 only when nothing fails. */
-export const verifyCommand = async (engine: WorkshopForCommands, filter: {lesson?: string; step?: string}, json: boolean, output: Output): Promise<number> => {
+export const verifyCommand = async (engine: WorkshopForCommands, filter: {lesson?: string; step?: string}, json: boolean, output: Output, junit?: string): Promise<number> => {
 	requireRoot('verify');
 	// One round of probes for the report and the hints' variables: /proc is walked once.
 	const probes = engine.probes();
@@ -34,6 +34,11 @@ export const verifyCommand = async (engine: WorkshopForCommands, filter: {lesson
 
 		const {pass, fail, skip} = report.summary;
 		output.out(`${pass} passed, ${fail} failed, ${skip} skipped`);
+	}
+
+	if (junit) {
+		const {writeVerifyJunit} = await import('../classroom/verify-junit.ts');
+		writeVerifyJunit(junit, report);
 	}
 
 	// Joined a classroom? The verdicts are queued and sent (a second at most); the answer's class state is shown.

@@ -1,22 +1,15 @@
 import {randomBytes} from 'node:crypto';
 import type {AddressInfo} from 'node:net';
 import {networkInterfaces} from 'node:os';
-import {join} from 'node:path';
 import {UsageError} from '../../errors.ts';
-import {defaultLessonsDir, loadCourse} from '../../lesson/load.ts';
-import {defaultPaths} from '../../workshop/paths.ts';
 import {createClassroomServer, type ServerOptions} from './http.ts';
-import {buildClassModel} from './model.ts';
-import {openSql} from './sql.ts';
-import {openStore} from './store.ts';
+import {courseSteps, loadClass} from './load-class.ts';
 
 /**
  * All interfaces, port 7420: students join from their own machines or VMs on the classroom's LAN,
  * so loopback alone would reach nobody; 7420 is an unprivileged port no common service uses.
  */
 export const defaultListen = '0.0.0.0:7420';
-
-export const defaultDatabase = (env: NodeJS.ProcessEnv = process.env) => join(defaultPaths(env).state, 'classroom.db');
 
 export const parseListen = (listen: string) => {
 	const match = /^(\[[\da-f:]+]|[\w.-]+):(\d{1,5})$/i.exec(listen);
@@ -55,11 +48,8 @@ export type RunningClassroom = {
 /** Opens the database (schema made on start), folds the stored events into the class model, and listens. */
 export const startClassroom = async (options: {listen?: string; database?: string; lessonsDir?: string; limits?: ServerOptions['limits']}): Promise<RunningClassroom> => {
 	const {host, port} = parseListen(options.listen ?? defaultListen);
-	const {course} = loadCourse(options.lessonsDir ?? defaultLessonsDir());
-	const steps = course.lessons.flatMap(lesson => lesson.steps.map(step => ({lesson: lesson.id, step: step.id, title: step.title})));
-	const sql = await openSql(options.database ?? defaultDatabase());
-	const store = await openStore(sql);
-	const model = buildClassModel(store.students(), await store.events(), await store.helpDone());
+	const steps = courseSteps(options.lessonsDir);
+	const {store, model} = await loadClass(options.database);
 	const classKey = await store.classKey();
 	// A fresh instructor token each start, never stored: the dashboard's address is printed only here.
 	const instructorToken = randomBytes(24).toString('base64url');
