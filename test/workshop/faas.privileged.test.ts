@@ -22,7 +22,7 @@ const changeNamed: Record<string, RegExp> = {
 	'faas/function': /\+ \S+\/faas\/fn\/function \([\s\S]*\+ \S+\/faas\/handler \(/,
 	'faas/service': /\+ faas service listening on \S+\/faas\/sock: pid \d+, running \S+\/faas\/handler for each request/,
 	'faas/isolated': /~ faas handler \S+: each request now gets its own pid, mount, uts, ipc and net namespaces \(was mount\)/,
-	'faas/clean': /~ faas handler \S+: each request's directory is now removed once it has ended[\s\S]*- \d+ request director(?:y|ies) of earlier requests removed \(0 left\)/,
+	'faas/clean': /~ faas handler \S+: each request's directory is now removed once it has ended[\s\S]*- \d+ request director(?:y|ies) of earlier requests removed \(\d+ left\)/,
 	'faas/limits': /\+ control group faas created[\s\S]*~ faas handler \S+: each request now joins a control group of its own/,
 };
 
