@@ -26,10 +26,12 @@ const checkTarget = (target: string) => {
 
 /** Reads every layer through the planner into the writer(s); `writerFor` gives each layer's. */
 const applyLayers = async (image: Image, planner: LayerPlanner, writerFor: (position: number) => TreeWriter, options: UnpackOptions) => {
+	const writers = new Set<TreeWriter>();
 	for (const [index, layer] of image.layers.entries()) {
 		options.onLayer?.(index + 1, image.layers.length, layer.what);
 		planner.beginLayer();
 		const writer = writerFor(index + 1);
+		writers.add(writer);
 		try {
 			await readLayer(() => image.source.stream(layer.name), layer, {
 				entry(entry) {
@@ -47,7 +49,10 @@ const applyLayers = async (image: Image, planner: LayerPlanner, writerFor: (posi
 		} finally {
 			writer.abandon();
 		}
+	}
 
+	// Directory times once every layer is in: a later layer's entries would change them again.
+	for (const writer of writers) {
 		writer.finish();
 	}
 };

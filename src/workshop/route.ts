@@ -32,7 +32,7 @@ const imageFinding = async (image: string): Promise<RouteFinding> => {
 	const {openImage} = await import('../image/image.ts');
 	try {
 		const opened = openImage(image);
-		return {route: 'image', usable: true, why: `--image ${image}: a ${opened.format === 'oci' ? 'OCI image layout' : 'docker save archive'} of ${opened.layers.length} layers, applied by rootcamp image unpack`};
+		return {route: 'image', usable: true, why: `--image ${image}: ${opened.format === 'oci' ? 'an OCI image layout' : 'a docker save archive'} of ${opened.layers.length} layers, applied by rootcamp image unpack`};
 	} catch (error) {
 		return {route: 'image', usable: false, why: `--image ${image}: ${(error as Error).message}`};
 	}

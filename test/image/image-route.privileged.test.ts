@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
@@ -44,6 +44,28 @@ test('the image route: copy/export unpacks a umoci-built image into the source t
 	for (const path of [area.rootfs, join(area.paths.cache, 'source-image'), join(area.paths.cache, 'ubuntu_root.tar')]) {
 		t.false(existsSync(path), `${path} is gone after reset --purge`);
 	}
+});
+
+test('doctor says whether the image route is usable: it opens the image\'s manifests and checks their digests', t => {
+	if (!requirePrivileges(t, missing)) {
+		return;
+	}
+
+	const area = scratch('image-doctor');
+	t.teardown(() => {
+		area.remove();
+	});
+	const image = buildTestImage(area.dir);
+	const imageFinding = (...args: string[]) => {
+		const doctor = spawnSync(cli, ['doctor', '--json', ...args], {env: area.env, encoding: 'utf8'});
+		const {findings} = JSON.parse(doctor.stdout) as {findings: Array<{name: string; detail: string}>};
+		return findings.find(finding => finding.name === 'a rootfs')!.detail.split('; ').find(route => route.includes(' image: '));
+	};
+
+	t.is(imageFinding(), '✗ image: only with --image PATH (a docker save archive or an OCI image layout)');
+	t.is(imageFinding('--image', image.layout), `✓ image: --image ${image.layout}: an OCI image layout of 3 layers, applied by rootcamp image unpack`);
+	writeFileSync(join(image.layout, 'index.json'), '{"manifests": [');
+	t.regex(imageFinding('--image', image.layout)!, /^✗ image: --image .*: index\.json is not valid JSON$/);
 });
 
 test('--image must name an existing path and cannot go with another route', t => {
