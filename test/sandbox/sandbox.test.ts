@@ -1,0 +1,83 @@
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {withoutSandboxOption} from '../../src/commands/sandbox.ts';
+import {planGroups} from '../../src/sandbox/cgroups.ts';
+import {enterCommand} from '../../src/sandbox/enter.ts';
+import {checkSandboxName, sandboxLayout} from '../../src/sandbox/layout.ts';
+import {sandboxNote} from '../../src/sandbox/note.ts';
+import type {SandboxRecord} from '../../src/sandbox/record.ts';
+import {temporaryFolders} from '../helpers/temp-folders.ts';
+
+const folder = temporaryFolders('rootcamp-sandbox-unit-');
+
+test('the rootcamp inside gets every argument but --sandbox and its value, in either spelling', t => {
+	t.deepEqual(withoutSandboxOption(['--sandbox', 's1', 'solve', 'copy', '--yes']), ['solve', 'copy', '--yes']);
+	t.deepEqual(withoutSandboxOption(['verify', '--sandbox=s2', '--json']), ['verify', '--json']);
+	t.deepEqual(withoutSandboxOption(['--rootfs', '/x']), ['--rootfs', '/x']);
+});
+
+test('a sandbox name is a safe file and group name', t => {
+	t.is(checkSandboxName('s1'), 's1');
+	t.is(checkSandboxName('class-2b'), 'class-2b');
+	for (const name of ['', '../x', 'a/b', '-x', 'a b', 'x'.repeat(41)]) {
+		t.throws(() => checkSandboxName(name), {message: /letters, digits and dashes/}, name);
+	}
+});
+
+test('a sandbox keeps everything in its own folder under rootcamp\'s state', t => {
+	const layout = sandboxLayout({state: '/s/rootcamp', cache: '/c/rootcamp', run: '/s/rootcamp/run'}, 'lab');
+	t.like(layout, {dir: '/s/rootcamp/sandboxes/lab', root: '/s/rootcamp/sandboxes/lab/root', state: '/s/rootcamp/sandboxes/lab/state', cache: '/s/rootcamp/sandboxes/lab/cache'});
+});
+
+test('the note is shown only inside a sandbox', t => {
+	t.is(sandboxNote({ROOTCAMP_SANDBOX: 'lab'}), 'sandbox lab; the host\'s network is untouched');
+	t.is(sandboxNote({}), undefined);
+});
+
+/** A /proc with only what planGroups reads: this process's mount table and control groups. */
+const fakeProc = (mountinfo: string, cgroup: string) => {
+	const proc = folder();
+	mkdirSync(join(proc, 'self'));
+	writeFileSync(join(proc, 'self/mountinfo'), mountinfo);
+	writeFileSync(join(proc, 'self/cgroup'), cgroup);
+	return proc;
+};
+
+test('on cgroup v1 the groups sit beside the maker\'s own, in the pids and memory hierarchies', t => {
+	const proc = fakeProc([
+		'30 25 0:26 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids',
+		'31 25 0:27 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory',
+		'32 25 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct',
+	].join('\n'), '8:pids:/\n4:memory:/job/42\n2:cpu,cpuacct:/\n0::/\n');
+	const groups = planGroups('s1', {proc});
+	t.deepEqual(groups.roots, ['/sys/fs/cgroup/pids/rootcamp-sandbox-s1', '/sys/fs/cgroup/memory/job/42/rootcamp-sandbox-s1']);
+	t.deepEqual(groups.members, groups.roots);
+	t.deepEqual(groups.mounts, [
+		{version: 'v1', controllers: ['pids'], target: '/sys/fs/cgroup/pids'},
+		{version: 'v1', controllers: ['memory'], target: '/sys/fs/cgroup/memory'},
+	]);
+});
+
+test('without pids and memory the sandbox has no groups and says why', t => {
+	const proc = fakeProc('1 0 8:1 / / rw - ext4 /dev/vda rw\n', '0::/\n');
+	const groups = planGroups('s1', {proc});
+	t.deepEqual(groups.roots, []);
+	t.regex(groups.missing ?? '', /no cgroup filesystem is mounted/);
+});
+
+test('entering joins the sandbox\'s groups from the host, then every namespace of its holder, then the folder', t => {
+	const record: SandboxRecord = {
+		name: 's1',
+		holder: 4242,
+		startTime: 1,
+		namespaces: {mnt: 'mnt:[1]', net: 'net:[2]', pid: 'pid:[3]'},
+		groups: {roots: ['/g/pids/x'], members: ['/g/pids/x', '/g/memory/x'], mounts: []},
+		created: '',
+	};
+	const command = enterCommand(record, ['node', 'cli.js', 'verify'], '/work');
+	t.deepEqual(command.slice(3, 7), ['sh', '/g/pids/x', '/g/memory/x', '--']);
+	const nsenter = command.indexOf('nsenter');
+	t.deepEqual(command.slice(nsenter, nsenter + 5), ['nsenter', '--target', '4242', '--all', '--']);
+	t.deepEqual(command.slice(-4), ['/work', 'node', 'cli.js', 'verify']);
+});
