@@ -222,3 +222,51 @@ test.serial('a sandbox whose rootcamp is SIGKILLed mid-step, then sandbox rm: no
 	assertGone(t, area, record);
 	assertNothingLeft(t, othersBefore, area.dir);
 });
+
+test.serial('sandbox shell runs the write-up\'s host commands as written, in the sandbox; the host sees none of it', async t => {
+	if (!requirePrivileges(t)) {
+		return;
+	}
+
+	const othersBefore = residue();
+	const area = scratch('sandbox-shell');
+	t.teardown(async () => {
+		await removeAll(area);
+		area.remove();
+	});
+	const commands = [
+		'ip link add vethCont type veth peer name vethHost',
+		'ip -br link show type veth',
+		'echo "pid1=$(cat /proc/1/comm)"',
+		'mkdir /ubunturoot && echo made',
+		'exit 7',
+	].join('\n');
+	const shell = await new Promise<Run>(resolve => {
+		const child = spawn(process.execPath, [cli, 'sandbox', 'shell', 'sh1'], {env: {...area.env, SHELL: '/bin/sh'}, stdio: ['pipe', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString();
+		});
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		child.on('close', status => {
+			resolve({status, stdout, stderr, ms: 0});
+		});
+		child.stdin.end(`${commands}\n`);
+	});
+	t.is(shell.status, 7, 'the shell\'s own exit code comes back');
+	t.regex(shell.stderr, /sandbox sh1; the host's network is untouched/);
+	t.regex(shell.stdout, /^vethHost@vethCont\s/m, 'the veth pair is made inside');
+	t.regex(shell.stdout, /^pid1=perl$/m, 'PID 1 is the sandbox\'s holder');
+	t.regex(shell.stdout, /^made$/m, '/ubunturoot is made as on a host');
+	t.false(existsSync('/ubunturoot'), 'but the host has none');
+	t.false(hostLinks().includes('vethHost'), 'and the host\'s network has no vethHost');
+	const record = recordOf(area, 'sh1');
+	t.true(existsSync(join(area.paths.state, 'sandboxes/sh1/root/ubunturoot')), 'the sandbox\'s /ubunturoot is in its own folder');
+	const removal = await rootcamp(['sandbox', 'rm', 'sh1'], area.env);
+	t.is(removal.status, 0, removal.stdout + removal.stderr);
+	assertGone(t, area, record);
+	assertNothingLeft(t, othersBefore, area.dir);
+});
