@@ -9,9 +9,9 @@ const id = z.string().regex(/^[\w-]{8,64}$/);
 const ref = z.string().regex(/^[a-z\d][\w-]{0,63}$/i);
 const text = (max: number) => z.string().max(max);
 
-export const eventKinds = ['step-opened', 'verdict', 'hint', 'help', 'heartbeat', 'reset'] as const;
+const eventKinds = ['step-opened', 'verdict', 'hint', 'help', 'heartbeat', 'reset'] as const;
 
-export const eventSchema = z.strictObject({
+const eventSchema = z.strictObject({
 	/** Chosen by the student (a UUID): the server stores each id once, so a resend changes nothing. */
 	id,
 	kind: z.enum(eventKinds),
@@ -48,10 +48,9 @@ export type ClassState = {
 	broadcast: {text: string; at: number} | null;
 };
 
-export const classStateSchema = z.object({
+const classStateSchema = z.object({
 	pace: z.object({lesson: z.string(), step: z.string()}).nullable(),
 	broadcast: z.object({text: z.string(), at: z.number()}).nullable(),
 });
 
 export const joinAnswerSchema = z.object({student: z.string(), token: z.string(), state: classStateSchema});
-export const eventsAnswerSchema = z.object({accepted: z.array(z.string()), state: classStateSchema});

@@ -2,6 +2,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import {createHash, timingSafeEqual} from 'node:crypto';
 import {broadcastSchema, eventBatchSchema, helpDoneSchema, joinSchema, paceSchema, type ClassState} from '../protocol.ts';
 import {HttpError, readJson, sendJson} from './body.ts';
+import type {Dashboard} from './dashboard.ts';
 import type {ClassModel} from './model.ts';
 import {rateLimiter} from './rate-limit.ts';
 import type {Store, Student} from './store.ts';
@@ -16,7 +17,7 @@ export type ServerOptions = {
 	/** Called after anything the dashboard shows changed (a student, the help queue, the class state). */
 	onChange?: (change: {student?: string}) => void;
 	/** Serves the dashboard's page and its live stream; the JSON API works without it. */
-	dashboard?: (request: IncomingMessage, response: ServerResponse, path: string) => boolean;
+	dashboard?: Dashboard;
 	limits?: {eventsBurst?: number; eventsPerSecond?: number; joinBurst?: number; joinPerSecond?: number};
 };
 
@@ -26,7 +27,7 @@ const smallLimit = 1024;
 
 const bearer = (request: IncomingMessage) => /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
 
-export const instructorCookie = 'rootcamp_instructor';
+const instructorCookie = 'rootcamp_instructor';
 
 const cookie = (request: IncomingMessage, name: string) => {
 	for (const part of (request.headers.cookie ?? '').split(';')) {
@@ -48,6 +49,10 @@ export const createClassroomServer = (options: ServerOptions) => {
 	const studentLimit = rateLimiter({burst: options.limits?.eventsBurst ?? 20, perSecond: options.limits?.eventsPerSecond ?? 10});
 	const addressLimit = rateLimiter({burst: options.limits?.joinBurst ?? 60, perSecond: options.limits?.joinPerSecond ?? 20});
 	const classPath = `/class/${classKey}`;
+	const changed = (change: {student?: string}) => {
+		options.onChange?.(change);
+		options.dashboard?.changed(change);
+	};
 
 	const limit = (allowed: boolean) => {
 		if (!allowed) {
@@ -84,7 +89,7 @@ export const createClassroomServer = (options: ServerOptions) => {
 				const {name} = await readJson(request, joinSchema, smallLimit);
 				const {student: joined, token} = await store.addStudent(name);
 				model.addStudent(joined);
-				options.onChange?.({student: joined.id});
+				changed({student: joined.id});
 				sendJson(response, 201, {student: joined.id, token, state: state()});
 				return;
 			}
@@ -98,7 +103,7 @@ export const createClassroomServer = (options: ServerOptions) => {
 				}
 
 				if (added.length > 0) {
-					options.onChange?.({student: sender.id});
+					changed({student: sender.id});
 				}
 
 				sendJson(response, 200, {accepted, state: state()});
@@ -115,7 +120,7 @@ export const createClassroomServer = (options: ServerOptions) => {
 				const leaving = student(request);
 				await store.leave(leaving);
 				model.addStudent(leaving);
-				options.onChange?.({student: leaving.id});
+				changed({student: leaving.id});
 				sendJson(response, 200, {left: true});
 				return;
 			}
@@ -130,7 +135,20 @@ export const createClassroomServer = (options: ServerOptions) => {
 			return;
 		}
 
-		if (options.dashboard?.(request, response, pathname)) {
+		// The printed address carries the token once: it becomes a cookie only this server's pages
+		// send (HttpOnly, SameSite=Strict), and the address bar is left without it.
+		const offered = url.searchParams.get('token');
+		if (pathname === '/dashboard' && offered !== null) {
+			if (!isInstructor(offered)) {
+				throw new HttpError(401, 'the instructor token is wrong');
+			}
+
+			response.writeHead(303, {location: '/dashboard', 'set-cookie': `${instructorCookie}=${offered}; HttpOnly; SameSite=Strict; Path=/`, 'cache-control': 'no-store'});
+			response.end();
+			return;
+		}
+
+		if (options.dashboard?.handle(request, response, pathname, isInstructor(bearer(request) ?? cookie(request, instructorCookie)))) {
 			return;
 		}
 
@@ -138,6 +156,11 @@ export const createClassroomServer = (options: ServerOptions) => {
 	};
 
 	const instructorAction = async (request: IncomingMessage, response: ServerResponse, method: string, action: string) => {
+		if (method === 'GET' && action === '/stream' && options.dashboard) {
+			options.dashboard.stream(request, response);
+			return;
+		}
+
 		if (method === 'GET' && action === '/class') {
 			sendJson(response, 200, {steps: options.steps, students: model.students(), help: model.help(), state: state()});
 			return;
@@ -160,7 +183,7 @@ export const createClassroomServer = (options: ServerOptions) => {
 			throw new HttpError(404, 'no such instructor action');
 		}
 
-		options.onChange?.({});
+		changed({});
 		sendJson(response, 200, {state: state()});
 	};
 

@@ -6,7 +6,7 @@ import {openSql} from './sql.ts';
 import {openStore} from './store.ts';
 
 /** The embedded database's file, under rootcamp's state: `serve` needs no setup. */
-export const defaultDatabase = (env: NodeJS.ProcessEnv = process.env) => join(defaultPaths(env).state, 'classroom.db');
+const defaultDatabase = (env: NodeJS.ProcessEnv = process.env) => join(defaultPaths(env).state, 'classroom.db');
 
 /** The course's steps in order: the grid's columns and the grades' tests. */
 export const courseSteps = (lessonsDir?: string) => loadCourse(lessonsDir ?? defaultLessonsDir()).course.lessons

@@ -1,7 +1,7 @@
 import type {Student, StoredEvent} from './store.ts';
 
 /** One student on one step, as the grid shows it. `todo`: not started. */
-export type Cell = {
+type Cell = {
 	status: 'todo' | 'on' | 'pass' | 'fail' | 'skip';
 	/** When the student first opened the step (their clock). */
 	openedAt?: number;
@@ -32,7 +32,7 @@ export type StudentRow = {
 	reset?: {clean: boolean; left: string[]; at: number};
 };
 
-export type HelpRequest = {id: string; student: string; name: string; at: number; lesson?: string; step?: string; done: boolean};
+type HelpRequest = {id: string; student: string; name: string; at: number; lesson?: string; step?: string; done: boolean};
 
 export const cellKey = (lesson: string, step: string) => `${lesson}/${step}`;
 
@@ -42,7 +42,7 @@ const emptyCell = (): Cell => ({status: 'todo', fails: 0, failsByCheck: {}, hint
  * The class as the dashboard and the exports see it, folded from the events in stored order: the
  * database holds the events, this holds what they add up to, updated as each one arrives.
  */
-export const createClassModel = () => {
+const createClassModel = () => {
 	const students = new Map<string, StudentRow>();
 	const help: HelpRequest[] = [];
 

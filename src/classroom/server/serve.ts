@@ -9,9 +9,9 @@ import {courseSteps, loadClass} from './load-class.ts';
  * All interfaces, port 7420: students join from their own machines or VMs on the classroom's LAN,
  * so loopback alone would reach nobody; 7420 is an unprivileged port no common service uses.
  */
-export const defaultListen = '0.0.0.0:7420';
+const defaultListen = '0.0.0.0:7420';
 
-export const parseListen = (listen: string) => {
+const parseListen = (listen: string) => {
 	const match = /^(\[[\da-f:]+]|[\w.-]+):(\d{1,5})$/i.exec(listen);
 	const port = Number(match?.[2]);
 	if (!match || port > 65_535) {
@@ -53,7 +53,9 @@ export const startClassroom = async (options: {listen?: string; database?: strin
 	const classKey = await store.classKey();
 	// A fresh instructor token each start, never stored: the dashboard's address is printed only here.
 	const instructorToken = randomBytes(24).toString('base64url');
-	const server = createClassroomServer({store, model, classKey, instructorToken, steps, limits: options.limits});
+	const {createDashboard} = await import('./dashboard.ts');
+	const dashboard = createDashboard({model, store, steps});
+	const server = createClassroomServer({store, model, classKey, instructorToken, steps, limits: options.limits, dashboard});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, host, resolve);
@@ -65,6 +67,7 @@ export const startClassroom = async (options: {listen?: string; database?: strin
 		dashboard: `http://${shown}/dashboard?token=${instructorToken}`,
 		listen: `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
 		async close() {
+			dashboard.close();
 			server.closeAllConnections();
 			await new Promise(resolve => {
 				server.close(resolve);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type {Row, Sql} from './sql-types.ts';
 
 /** `?` placeholders (the one spelling queries.ts uses) as PostgreSQL's `$1, $2, …`. */
-export const numberPlaceholders = (query: string) => {
+const numberPlaceholders = (query: string) => {
 	let count = 0;
 	return query.replaceAll('?', () => `$${++count}`);
 };
