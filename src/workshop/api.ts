@@ -1,4 +1,3 @@
-import type {FaasSnapshot} from './facts/faas.ts';
 import type {LayersSnapshot} from './facts/layers.ts';
 import type {RuntimeSnapshot} from './runtime-snapshot.ts';
 import type {RuntimeReport} from './runtime-report.ts';
@@ -12,6 +11,7 @@ import type {RootlessInfo} from '../host/proc/rootless.ts';
 import type {Entry} from '../host/rootfs/entries.ts';
 import type {Neighbor} from '../host/net/neighbors.ts';
 import type {IpRoute} from '../host/net/routes.ts';
+import type {FaasSnapshot} from '../host/faas/handler.ts';
 
 /** Names one step: `{lesson: 'enter', step: 'proc'}`, written `enter/proc`. */
 export type StepRef = {lesson: string; step: string};

@@ -1,6 +1,7 @@
 import {readdirSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {readText} from '../rootfs/files.ts';
+import type {FaasService} from './service.ts';
 
 /** What a handler script does for each request, as far as its text says: for "what changed", never for a verdict. */
 export type HandlerTraits = {
@@ -13,6 +14,9 @@ export type HandlerTraits = {
 	/** Entries left in the per-request directory beside it (`req/`), when it has one. */
 	requestsLeft?: number;
 };
+
+/** A faas listener, and what its handler does for each request: the faas fact's part of a snapshot. */
+export type FaasSnapshot = FaasService & {traits?: HandlerTraits};
 
 const unshareFlags = ['pid', 'mount', 'uts', 'ipc', 'net', 'user', 'cgroup'];
 

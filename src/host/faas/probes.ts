@@ -7,8 +7,6 @@ import {ask, holdConcurrent, watchLimit, type Answered, type GroupSeen, type Hel
 import {readResidue, type Residue} from './residue.ts';
 import {findFaasServices, type FaasService} from './service.ts';
 
-export type {FaasService} from './service.ts';
-
 /** What the faas check reads: the service, and what its requests did. */
 export type FaasProbes = {
 	/** Every faas listener (socat on a Unix socket) running now. */

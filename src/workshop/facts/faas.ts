@@ -1,21 +1,17 @@
 import {join} from 'node:path';
-import {readHandler, type HandlerTraits} from '../../host/faas/handler.ts';
-import type {FaasService} from '../../host/faas/service.ts';
+import {readHandler, type FaasSnapshot} from '../../host/faas/handler.ts';
 import {which} from '../../host/tools/tools.ts';
 import {joinWords} from '../../check/format.ts';
 import type {Change} from '../api.ts';
 import type {JournalEntry} from '../journal.ts';
 import {sameProcess, type Fact} from './fact.ts';
 
-/** A faas listener, and what its handler does for each request (read from its text, for "what changed"). */
-export type FaasSnapshot = FaasService & {traits?: HandlerTraits};
-
 const directories = (n: number) => `${n} request director${n === 1 ? 'y' : 'ies'}`;
 
 const under = (path: string | undefined, tree: string) => path?.startsWith(`${tree}/`) === true;
 
 /** The faas lesson's folder: its function, handler, socket and per-request trees. */
-export const faasDir = (workdir: string) => join(workdir, 'faas');
+const faasDir = (workdir: string) => join(workdir, 'faas');
 
 /** The faas lesson's listener (socat on a Unix socket): "what changed" names it, reset ends it by PID. */
 export const faasFact: Fact = {
