@@ -34,6 +34,8 @@ test('a snapshot gathers every fact, and survives a missing ip', async t => {
 		containerDev: null,
 		// Read on every snapshot: runc's state directory is one readdir when it has no container.
 		runtime: {runc: [], bundles: [], shell: null},
+		// Read on every snapshot too: the round's one walk of /proc, and the command line of socat processes only.
+		faas: [],
 	});
 });
 
