@@ -82,7 +82,7 @@ const indexTar = (path: string): Map<string, Member> => {
 			if (flag === 'L' || flag === 'x') {
 				const data = Buffer.alloc(size);
 				readSync(fd, data, 0, size, start);
-				longName = flag === 'L' ? data.toString('utf8').replace(/\0.*$/s, '') : paxRecords(data).get('path') ?? longName;
+				longName = flag === 'L' ? data.toString('utf8').replace(/\0.*$/s, '') : paxRecords(data).get('path')?.toString('utf8') ?? longName;
 				continue;
 			}
 

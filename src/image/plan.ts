@@ -2,7 +2,7 @@ import {ImageError} from './image-error.ts';
 import type {EntryType, TarEntry} from './tar-entries.ts';
 
 /** The metadata a written entry carries. */
-export type Meta = {mode: number; uid: number; gid: number; mtime: number};
+export type Meta = {mode: number; uid: number; gid: number; mtime: number; xattrs?: Array<[string, Buffer]>};
 
 /** One thing to do to the tree being built; paths are relative to its top, normalized. */
 export type Op =
@@ -44,7 +44,14 @@ export const normalizeName = (name: string, what = 'an entry'): string[] => {
 	return parts;
 };
 
-const metaOf = (entry: TarEntry): Meta => ({mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime});
+/**
+ * An entry's metadata. Its `trusted.overlay.*` attributes are dropped: they are overlayfs's own
+ * (whiteouts, opaque directories), never an image's, and kept apart they would change the merge.
+ */
+const metaOf = (entry: TarEntry): Meta => {
+	const xattrs = (entry.xattrs ?? []).filter(([name]) => !name.startsWith('trusted.overlay.'));
+	return {mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime, ...(xattrs.length > 0 && {xattrs})};
+};
 
 /**
  * Applies layers to an in-memory model of the tree and says, entry by entry, what to write: a

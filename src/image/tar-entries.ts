@@ -19,9 +19,12 @@ export type TarEntry = {
 	linkname: string;
 	devmajor: number;
 	devminor: number;
+	/** Extended attributes (pax `SCHILY.xattr.NAME`, as GNU tar, Go and so umoci and Docker write them), values as raw bytes. */
+	xattrs: Array<[string, Buffer]>;
 };
 
 export const block = 512;
+const xattrPrefix = 'SCHILY.xattr.';
 
 const typeOf: Record<string, EntryType> = {
 	0: 'file', '\0': 'file', 7: 'file', 1: 'hardlink', 2: 'symlink', 3: 'char', 4: 'block', 5: 'dir', 6: 'fifo',
@@ -56,9 +59,9 @@ export const checksumMatches = (header: Buffer): boolean => {
 	return sum === number(header, 148, 8);
 };
 
-/** The records of a pax extended header (`LEN key=value\n` …). */
-export const paxRecords = (data: Buffer): Map<string, string> => {
-	const records = new Map<string, string>();
+/** The records of a pax extended header (`LEN key=value\n` …), each value as raw bytes (an xattr's may be binary). */
+export const paxRecords = (data: Buffer): Map<string, Buffer> => {
+	const records = new Map<string, Buffer>();
 	let offset = 0;
 	while (offset < data.length) {
 		const space = data.indexOf(0x20, offset);
@@ -67,9 +70,8 @@ export const paxRecords = (data: Buffer): Map<string, string> => {
 			throw new ImageError('a damaged pax header');
 		}
 
-		const record = data.toString('utf8', space + 1, offset + length - 1);
-		const equals = record.indexOf('=');
-		records.set(record.slice(0, equals), record.slice(equals + 1));
+		const equals = data.indexOf(0x3D, space + 1);
+		records.set(data.toString('utf8', space + 1, equals), data.subarray(equals + 1, offset + length - 1));
 		offset += length;
 	}
 
@@ -95,7 +97,7 @@ export class TarParser {
 	#padding = 0;
 	#meta: 'x' | 'g' | 'L' | 'K' | undefined;
 	#metaData: Buffer[] = [];
-	#pax = new Map<string, string>();
+	#pax = new Map<string, Buffer>();
 	#longName: string | undefined;
 	#longLink: string | undefined;
 	#ended = false;
@@ -221,7 +223,7 @@ export class TarParser {
 		const ustar = header.toString('latin1', 257, 262) === 'ustar';
 		const prefix = ustar ? text(header, 345, 155) : '';
 		const shortName = prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100);
-		const pax = this.#pax;
+		const pax = new Map([...this.#pax].map(([key, value]) => [key, value.toString('utf8')]));
 		const size = pax.has('size') ? Number(pax.get('size')) : this.#size;
 		const entry: TarEntry = {
 			name: pax.get('path') ?? this.#longName ?? shortName,
@@ -234,6 +236,7 @@ export class TarParser {
 			linkname: pax.get('linkpath') ?? this.#longLink ?? text(header, 157, 100),
 			devmajor: ustar ? number(header, 329, 8) : 0,
 			devminor: ustar ? number(header, 337, 8) : 0,
+			xattrs: [...this.#pax].filter(([key]) => key.startsWith(xattrPrefix)).map(([key, value]) => [key.slice(xattrPrefix.length), Buffer.from(value)]),
 		};
 		this.#pax = new Map();
 		this.#longName = undefined;

@@ -16,6 +16,13 @@ const run = (command: string, args: string[]) => {
 	}
 };
 
+/** An entry's extended attributes, set without following a link (Node has no setxattr: setfattr, from attr). */
+const setXattrs = (path: string, meta: Meta) => {
+	for (const [name, value] of meta.xattrs ?? []) {
+		run('setfattr', ['-h', '-n', name, '-v', `0s${value.toString('base64')}`, path]);
+	}
+};
+
 /**
  * Writes what the planner decided into a fresh directory, with synchronous calls between the
  * chunks of the layer stream: the plan has already refused every path through a link, so each
@@ -46,6 +53,7 @@ export class TreeWriter {
 
 				this.#owner(path, op.meta, chownSync);
 				chmodSync(path, op.meta.mode);
+				setXattrs(path, op.meta);
 				this.#dirTimes.push({path, mtime: op.meta.mtime});
 				break;
 			}
@@ -64,6 +72,7 @@ export class TreeWriter {
 			case 'symlink': {
 				symlinkSync(op.target, path);
 				this.#owner(path, op.meta, lchownSync);
+				setXattrs(path, op.meta);
 				lutimesSync(path, op.meta.mtime, op.meta.mtime);
 				break;
 			}
@@ -72,6 +81,7 @@ export class TreeWriter {
 				run('mknod', op.kind === 'fifo' ? [path, 'p'] : [path, op.kind === 'char' ? 'c' : 'b', String(op.major), String(op.minor)]);
 				this.#owner(path, op.meta, chownSync);
 				chmodSync(path, op.meta.mode);
+				setXattrs(path, op.meta);
 				utimesSync(path, op.meta.mtime, op.meta.mtime);
 				break;
 			}
@@ -108,7 +118,7 @@ export class TreeWriter {
 		}
 
 		const fd = this.#fd;
-		const {meta} = this.#pending;
+		const {meta, path} = this.#pending;
 		this.#fd = undefined;
 		this.#pending = undefined;
 		try {
@@ -117,6 +127,8 @@ export class TreeWriter {
 			}
 
 			fchmodSync(fd, meta.mode);
+			// After the owner: chown drops a file's capabilities (security.capability).
+			setXattrs(path, meta);
 			futimesSync(fd, meta.mtime, meta.mtime);
 		} finally {
 			closeSync(fd);

@@ -12,7 +12,8 @@ const sh = (script: string) => execFileSync('bash', ['-euo', 'pipefail', '-c', s
  * Builds an OCI image with umoci, as a person would: a busybox rootfs as layer 1; layer 2 deletes
  * a file, replaces a directory by a file and a file by a directory, adds a hard link, a setuid
  * file, a setgid and a sticky directory, a symbolic link, a fifo, a device node and a file of
- * another owner (umoci repack writes the whiteouts); layer 3 (umoci insert --opaque) replaces a
+ * another owner, extended attributes (a user one, a file capability) (umoci repack writes the
+ * whiteouts); layer 3 (umoci insert --opaque) replaces a
  * directory's contents wholesale (an opaque marker). Then skopeo gives the docker-save form, tar
  * the layout's tar form, and umoci unpack the reference tree.
  */
@@ -44,6 +45,8 @@ mkdir -m 2775 srv/shared; chmod 1777 var/tmp
 ln -s ../../etc/passwd var/lib/pw
 mkfifo var/lib/fifo; mknod var/lib/null c 1 3
 echo owned > home/user-file; chown 1000:1001 home/user-file; chmod 600 home/user-file
+setfattr -n user.rootcamp -v hello home/user-file
+echo c > bin/capable; setfattr -n security.capability -v 0sAQAAAgAgAAAAAAAAAAAAAAAAAAA= bin/capable
 cd ../..
 umoci repack --image oci:rootcamp bundle >/dev/null
 rm -rf bundle

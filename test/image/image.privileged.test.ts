@@ -60,7 +60,8 @@ for (const [position, [form, pick]] of ([
 		t.like(byPath.get('bin/suid'), {mode: '4755'});
 		t.like(byPath.get('srv/shared'), {type: 'dir', mode: '2775'});
 		t.like(byPath.get('var/tmp'), {mode: '1777'});
-		t.like(byPath.get('home/user-file'), {uid: 1000, gid: 1001, mode: '600'});
+		t.like(byPath.get('home/user-file'), {uid: 1000, gid: 1001, mode: '600', xattrs: ['user.rootcamp=0saGVsbG8=']});
+		t.like(byPath.get('bin/capable'), {xattrs: ['security.capability=0sAQAAAgAgAAAAAAAAAAAAAAAAAAA=']});
 		t.like(byPath.get('var/lib/pw'), {type: 'symlink', link: '../../etc/passwd'});
 		t.like(byPath.get('var/lib/fifo'), {type: 'fifo'});
 		t.like(byPath.get('var/lib/null'), {type: 'char', rdev: 259});

@@ -4,7 +4,7 @@ import type {TarEntry} from '../../src/image/tar-entries.ts';
 
 /** A tar entry with the defaults a layer would give it. */
 const entry = (name: string, fields: Partial<TarEntry> = {}): TarEntry => ({
-	name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 1000, linkname: '', devmajor: 0, devminor: 0, ...fields,
+	name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 1000, linkname: '', devmajor: 0, devminor: 0, xattrs: [], ...fields,
 });
 const dir = (name: string, fields: Partial<TarEntry> = {}) => entry(name, {type: 'dir', mode: 0o755, ...fields});
 
@@ -71,6 +71,12 @@ test('links, device nodes and fifos keep what the entry says', t => {
 	t.deepEqual(brief(layer!), ['file passwd', 'hardlink hard -> passwd', 'symlink soft -> /etc/passwd', 'node null', 'node sda', 'node pipe']);
 	t.like(layer![3], {kind: 'char', major: 1, minor: 3});
 	t.like(layer![4], {kind: 'block', major: 8, minor: 0});
+});
+
+test('extended attributes go with the entry, except overlayfs\'s own trusted.overlay.* ones', t => {
+	const capability = Buffer.from([1, 0, 0, 2]);
+	const [layer] = planLayers([[entry('ping', {xattrs: [['security.capability', capability], ['trusted.overlay.opaque', Buffer.from('y')]]})]]);
+	t.deepEqual(layer, [{op: 'file', path: 'ping', meta: {mode: 0o644, uid: 0, gid: 0, mtime: 1000, xattrs: [['security.capability', capability]]}, size: 0}]);
 });
 
 test('a hard link may point at a file of a lower layer when merged', t => {

@@ -57,6 +57,16 @@ for (const format of ['gnu', 'pax', 'ustar'] as const) {
 	});
 }
 
+test('pax headers carry extended attributes, binary values kept byte for byte', t => {
+	const dir = folder();
+	writeFileSync(join(dir, 'f'), 'x');
+	const value = Buffer.from([0, 1, 2, 0xFF, 0x0A, 0x3D]);
+	execFileSync('setfattr', ['-n', 'user.rootcamp', '-v', `0s${value.toString('base64')}`, join(dir, 'f')]);
+	execFileSync('tar', ['--format=pax', '--xattrs', '--xattrs-include=user.*', '-cf', join(dir, 'a.tar'), '-C', dir, 'f']);
+	const [file] = parse(readFileSync(join(dir, 'a.tar')), 300);
+	t.deepEqual(file!.xattrs, [['user.rootcamp', value]]);
+});
+
 test('an archive cut inside a member\'s content is truncated; one that ends after its last content is not', t => {
 	const archive = archiveOf('gnu');
 	const end = archive.indexOf('x'.repeat(700)) + 700;
