@@ -56,7 +56,7 @@ export const sandboxCommand = async (args: string[], output: Output): Promise<nu
 			for (const box of sandboxes) {
 				output.out(box.holder === undefined
 					? `${box.name}  stopped (its folder is kept; rootcamp --sandbox ${box.name} starts it again)${box.rootfs ? '; has /ubunturoot' : ''}`
-					: `${box.name}  holder pid ${box.holder}, ${box.processes} processes, links ${box.links.join(' ')}, ${box.mounts} mounts${box.rootfs ? ', has /ubunturoot' : ''}`);
+					: `${box.name}  holder pid ${box.holder}, ${box.processes} processes, links ${box.links.join(' ')}, ${box.mounts} mounts${box.rootfs ? ', has /ubunturoot' : ''}; ${box.network}`);
 			}
 
 			return 0;

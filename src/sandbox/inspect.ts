@@ -3,7 +3,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Paths} from '../workshop/paths.ts';
 import {sandboxesDir, sandboxLayout} from './layout.ts';
-import {holderAlive, readRecord} from './record.ts';
+import {holderAlive, readRecord, startTimeOf, type SandboxRecord} from './record.ts';
 
 /** One sandbox as `sandbox list` shows it: read from the host, through the holder's /proc entry. */
 export type SandboxSummary = {
@@ -19,6 +19,8 @@ export type SandboxSummary = {
 	/** Its `/ubunturoot` exists. */
 	rootfs: boolean;
 	groups: string[];
+	/** Its way out: slirp4netns's PID, or why it has none. */
+	network: string;
 };
 
 const linksOf = (holder: number): string[] => {
@@ -30,12 +32,24 @@ const linksOf = (holder: number): string[] => {
 	}
 };
 
+const describeNetwork = (network: SandboxRecord['network']): string => {
+	if (!network) {
+		return 'no network';
+	}
+
+	if ('missing' in network) {
+		return `no way out: ${network.missing}`;
+	}
+
+	return startTimeOf(network.pid) === network.startTime ? `slirp4netns pid ${network.pid}` : 'slirp4netns has ended: no way out';
+};
+
 export const summarize = (paths: Paths, name: string): SandboxSummary => {
 	const layout = sandboxLayout(paths, name);
 	const record = readRecord(layout);
 	const rootfs = existsSync(join(layout.root, 'ubunturoot'));
 	if (!record || !holderAlive(record)) {
-		return {name, processes: 0, links: [], mounts: 0, rootfs, groups: record?.groups.roots ?? []};
+		return {name, processes: 0, links: [], mounts: 0, rootfs, groups: record?.groups.roots ?? [], network: 'stopped'};
 	}
 
 	// The sandbox's own /proc lists its PID namespace and the ones nested in it (the lessons' containers).
@@ -49,7 +63,7 @@ export const summarize = (paths: Paths, name: string): SandboxSummary => {
 		mounts = readFileSync(`/proc/${record.holder}/mountinfo`, 'utf8').trim().split('\n').length;
 	} catch {}
 
-	return {name, holder: record.holder, processes, links: linksOf(record.holder), mounts, rootfs, groups: record.groups.roots};
+	return {name, holder: record.holder, processes, links: linksOf(record.holder), mounts, rootfs, groups: record.groups.roots, network: describeNetwork(record.network)};
 };
 
 /** Every sandbox with a folder, alive or not, by name. */

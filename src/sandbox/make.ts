@@ -6,6 +6,7 @@ import type {Paths} from '../workshop/paths.ts';
 import {makeGroups, planGroups, removeGroups, type SandboxGroups} from './cgroups.ts';
 import {holderScript, joinGroupsScript} from './holder-script.ts';
 import {sandboxLayout, type SandboxLayout} from './layout.ts';
+import {startNetwork, stopNetwork} from './network.ts';
 import {sandboxVariable} from './note.ts';
 import {holderAlive, readNamespaceLinks, readRecord, startTimeOf, writeRecord, type SandboxRecord} from './record.ts';
 
@@ -114,7 +115,8 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 		throw new HostError(`sandbox ${layout.name}'s holder (pid ${holder}) ended as soon as it was ready`);
 	}
 
-	const record: SandboxRecord = {name: layout.name, holder, startTime, namespaces, groups, created: new Date().toISOString()};
+	const network = await startNetwork(layout, holder);
+	const record: SandboxRecord = {name: layout.name, holder, startTime, namespaces, groups, network, created: new Date().toISOString()};
 	writeRecord(layout, record);
 	return record;
 };
@@ -138,6 +140,7 @@ export const openSandbox = async (paths: Paths, name: string): Promise<SandboxRe
 		}
 
 		if (known) {
+			await stopNetwork(known.network);
 			await removeGroups(known.groups, 1000);
 		}
 

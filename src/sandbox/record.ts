@@ -3,6 +3,7 @@ import {parseStat} from '../host/proc/processes.ts';
 import {readJsonOrSetAside, writeJsonAtomic} from '../workshop/atomic-file.ts';
 import type {SandboxGroups} from './cgroups.ts';
 import type {SandboxLayout} from './layout.ts';
+import type {SandboxNetwork} from './network.ts';
 
 /** What sandbox.json keeps: enough to enter the sandbox, and to prove later that everything of it is gone. */
 export type SandboxRecord = {
@@ -14,6 +15,8 @@ export type SandboxRecord = {
 	/** Its namespaces as `readlink /proc/PID/ns/KIND` says (`mnt:[4026532…]`). */
 	namespaces: Record<'mnt' | 'net' | 'pid', string>;
 	groups: SandboxGroups;
+	/** Its user-mode network's process, or why it has none. */
+	network?: SandboxNetwork;
 	created: string;
 };
 

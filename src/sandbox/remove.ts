@@ -4,6 +4,7 @@ import {parseMountinfo} from '../host/proc/mountinfo.ts';
 import type {Paths} from '../workshop/paths.ts';
 import {planGroups, removeGroups} from './cgroups.ts';
 import {sandboxLayout} from './layout.ts';
+import {stopNetwork} from './network.ts';
 import {holderAlive, processesIn, readRecord, type SandboxRecord} from './record.ts';
 
 export type Removal = {done: string[]; left: string[]};
@@ -69,6 +70,11 @@ export const removeSandbox = async (paths: Paths, name: string): Promise<Removal
 	const left: string[] = [];
 	const record = readRecord(layout);
 	if (record) {
+		const {network} = record;
+		if (network && 'pid' in network && await stopNetwork(network)) {
+			done.push(`ended its user-mode network (slirp4netns pid ${network.pid})`);
+		}
+
 		const living = await endProcesses(record);
 		if (living.length > 0) {
 			left.push(`processes still in its namespaces: pid ${living.join(', ')}`);
