@@ -104,10 +104,10 @@ export const openStore = async (sql: Sql) => {
 				const accepted: string[] = [];
 				const added: StoredEvent[] = [];
 				for (const event of events) {
-					const stored: StoredEvent = {...event, student: student.id, seq: seq + 1, receivedAt: now};
+					// Taken before the insert awaits: concurrent batches (PostgreSQL runs them at once) never share a number; a resend leaves a gap.
+					const stored: StoredEvent = {...event, student: student.id, seq: ++seq, receivedAt: now};
 					const inserted = await tx.run('INSERT INTO events (id, student_id, seq, kind, at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING', [event.id, student.id, stored.seq, event.kind, event.at, now, JSON.stringify(event)]);
 					if (inserted > 0) {
-						seq++;
 						accepted.push(event.id);
 						added.push(stored);
 						continue;
