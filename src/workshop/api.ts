@@ -1,4 +1,4 @@
-import type {LayersSnapshot} from './facts/layers.ts';
+import type {LayersSnapshot} from './layers-snapshot.ts';
 import type {RuntimeSnapshot} from './runtime-snapshot.ts';
 import type {RuntimeReport} from './runtime-report.ts';
 import type {CheckResult, Status} from '../check/types.ts';

@@ -5,7 +5,8 @@ import test from 'ava';
 import {pathsFingerprint, treeFingerprint, walkTree} from '../../src/host/rootfs/tree.ts';
 import type {TreeEntry} from '../../src/host/rootfs/tree.ts';
 import type {Snapshot} from '../../src/workshop/api.ts';
-import {layersFact, type LayersSnapshot} from '../../src/workshop/facts/layers.ts';
+import {layersFact} from '../../src/workshop/facts/layers.ts';
+import type {LayersSnapshot} from '../../src/workshop/layers-snapshot.ts';
 import {temporaryFolders} from '../helpers/temp-folders.ts';
 
 const folder = temporaryFolders('rootcamp-layers-');

@@ -1,22 +1,11 @@
 import {existsSync} from 'node:fs';
 import {dirname, relative} from 'node:path';
-import {overlayLayers, overlaySupport, type OverlayLayers} from '../../host/proc/overlay.ts';
-import {pathsFingerprint, walkTree, type TreeEntry} from '../../host/rootfs/tree.ts';
-import type {ContainerInfo} from '../../host/types.ts';
+import {overlayLayers, overlaySupport} from '../../host/proc/overlay.ts';
+import {pathsFingerprint, walkTree} from '../../host/rootfs/tree.ts';
 import type {Change, Snapshot} from '../api.ts';
 import type {JournalEntry} from '../journal.ts';
+import type {LayersSnapshot} from '../layers-snapshot.ts';
 import {sameProcess, type Fact} from './fact.ts';
-
-/** The layers lesson's part of a snapshot: its overlays on the host, its shell, what each upper directory holds, and each lower layer's fingerprint. */
-export type LayersSnapshot = {
-	dir: string;
-	exists: boolean;
-	shell: ContainerInfo | null;
-	overlays: Array<{target: string} & OverlayLayers>;
-	uppers: Record<string, TreeEntry[]>;
-	/** Each lower layer's stamp over the paths the lessons watch in it (its top directory, when none). */
-	lowers: Record<string, string>;
-};
 
 /** The overlays of the layers lesson, the layered shell on them, and where its writes land. */
 export const layersFact: Fact = {
