@@ -37,7 +37,7 @@ test('the host\'s hostname', judges, isolated, {service, host, concurrent: [held
 test('a network', judges, isolated, {service, host, concurrent: [held(whoami('faas-a', 100, {interfaces: 'lo eth0'})), held(whoami('faas-b', 200))]}, {status: 'fail', message: /request 1 sees the interfaces lo, eth0: .*lo and nothing else/});
 test('one namespace shared by both', judges, isolated, {service, host, concurrent: [held(whoami('faas-a', 100)), held(whoami('faas-b', 200).replace('ipc:[203]', 'ipc:[103]'))]}, {status: 'fail', message: /the requests share a ipc namespace \(ipc:\[103], ipc:\[103]\)/});
 test('one name for both', judges, isolated, {service, host, concurrent: [held(whoami('faas', 100)), held(whoami('faas', 200))]}, {status: 'fail', message: /the requests are all named faas/});
-test('an answer from a container already gone', judges, isolated, {service, host, concurrent: [held(whoami('faas-a', 100), []), held(whoami('faas-b', 200))]}, {status: 'fail', message: /no host process was in its PID namespace \(pid:\[100]\).*cat > \/dev\/null/});
+test('an answer from a container already gone', judges, isolated, {service, host, concurrent: [held(whoami('faas-a', 100), []), held(whoami('faas-b', 200))]}, {status: 'fail', message: /no host process was in its PID namespace \(pid:\[100]\).*while read -r _; do :; done/});
 test('an answer cut short', judges, isolated, {service, host, concurrent: [held('hostname: faas-a\npid:[100]\n'), held(whoami('faas-b', 200))]}, {status: 'fail', message: /request 1 gave no whole answer in time/});
 
 const answers = 'faas /work/faas/sock answers';

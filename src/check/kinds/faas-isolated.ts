@@ -60,7 +60,7 @@ function isolationProblem(host: {namespaces: Partial<Record<RequestNamespace, st
 		}
 
 		if (request.living.length === 0) {
-			return `while ${name} was held open no host process was in its PID namespace (${answer.namespaces.pid}): its container had ended. The function must wait for its caller to hang up (end it with cat > /dev/null)`;
+			return `while ${name} was held open no host process was in its PID namespace (${answer.namespaces.pid}): its container had ended. The function must wait for its caller to hang up (end it by reading its input to the end: while read -r _; do :; done)`;
 		}
 	}
 
