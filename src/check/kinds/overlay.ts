@@ -63,7 +63,7 @@ export function judge(check: CheckSpec, data: OverlayData): CheckResult {
 	}
 
 	if (mount.layers === undefined) {
-		const why = flag(check, 'shell') ? `: the shell was started before the overlay was mounted; exit it and start it again` : `: unmount it first (umount ${data.path})`;
+		const why = flag(check, 'shell') ? ': the shell was started before the overlay was mounted; exit it and start it again' : `: unmount it first (umount ${data.path})`;
 		return fail(check, `${where} is ${mount.fstype}, not an overlay${why}`, {expected, actual: mount.fstype});
 	}
 

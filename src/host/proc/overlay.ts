@@ -23,12 +23,27 @@ export function overlayLayers(mount: Mount): OverlayLayers | undefined {
 	const layers: OverlayLayers = {lower: []};
 	for (const option of splitOptions(mount.superOptions)) {
 		const [key, value = ''] = splitOnce(option, '=');
-		if (key === 'lowerdir' || key === 'lowerdir+') {
-			layers.lower.push(...splitUnescaped(value, ':'));
-		} else if (key === 'upperdir') {
-			layers.upper = unescape(value);
-		} else if (key === 'workdir') {
-			layers.work = unescape(value);
+		switch (key) {
+			case 'lowerdir':
+			case 'lowerdir+': {
+				layers.lower.push(...splitUnescaped(value, ':'));
+				break;
+			}
+
+			case 'upperdir': {
+				layers.upper = unescape(value);
+				break;
+			}
+
+			case 'workdir': {
+				layers.work = unescape(value);
+				break;
+			}
+
+			default: {
+				// Other options (xino, redirect_dir, uuid…) say how, not what.
+				break;
+			}
 		}
 	}
 

@@ -37,7 +37,9 @@ test('a read-only overlay has layers and no upper directory', t => {
 
 test('overlay support: listed by the kernel, a module on disk, or missing', t => {
 	const root = mkdtempSync(join(tmpdir(), 'rootcamp-overlay-'));
-	t.teardown(() => rmSync(root, {recursive: true, force: true}));
+	t.teardown(() => {
+		rmSync(root, {recursive: true, force: true});
+	});
 	mkdirSync(join(root, 'proc/sys/kernel'), {recursive: true});
 	writeFileSync(join(root, 'proc/sys/kernel/osrelease'), '6.1.0-test\n');
 	writeFileSync(join(root, 'proc/filesystems'), 'nodev\ttmpfs\nnodev\toverlay\n');
