@@ -14,6 +14,19 @@ import {waitFor} from '../helpers/wait-for.ts';
 /** The text a block writes with `cat > {{workdir}}/faas/FILE <<'EOF'`, as the lesson has it. */
 const heredoc = (text: string, file: string) => new RegExp(`cat > {{workdir}}/faas/${file} <<'EOF'\\n([\\s\\S]*?)\\nEOF\\n`).exec(text)?.[1];
 
+/** Why this host cannot run the handler, or undefined. */
+const cannotServe = (version: string): string | undefined => {
+	if (version === 'none') {
+		return 'no usable control groups';
+	}
+
+	if (spawnSync('sh', ['-c', 'command -v socat']).status !== 0) {
+		return 'socat is not installed';
+	}
+
+	return existsSync('/bin/busybox') ? undefined : 'busybox-static is not installed';
+};
+
 /**
  * The faas lesson's last handler, for this host's kind of control group hierarchy, on the real
  * kernel: without the write-up's lessons around it, so the cgroup v2 guest (`npm run
@@ -23,12 +36,7 @@ const heredoc = (text: string, file: string) => new RegExp(`cat > {{workdir}}/fa
  */
 test.serial('the faas lesson\'s handler: isolated, limited and clean requests on this host\'s cgroups', async t => {
 	const hierarchy = readCgroupHierarchy();
-	const socat = spawnSync('sh', ['-c', 'command -v socat']).status === 0;
-	if (!requirePrivileges(t, hierarchy.version === 'none' ? 'no usable control groups' : (socat ? (existsSync('/bin/busybox') ? undefined : 'busybox-static is not installed') : 'socat is not installed'))) {
-		return;
-	}
-
-	if (hierarchy.version === 'none' || hierarchy.base === undefined) {
+	if (!requirePrivileges(t, cannotServe(hierarchy.version)) || hierarchy.version === 'none' || hierarchy.base === undefined) {
 		return;
 	}
 
@@ -41,9 +49,9 @@ test.serial('the faas lesson\'s handler: isolated, limited and clean requests on
 	const socket = join(workdir, 'faas/sock');
 	const requests = join(workdir, 'faas/req');
 	const handedDown = hierarchy.version === 'v2' ? readSubtreeControl(hierarchy.base) : [];
-	let service: ReturnType<typeof spawn> | undefined;
+	const started: {service?: ReturnType<typeof spawn>} = {};
 	t.teardown(async () => {
-		service?.kill('SIGKILL');
+		started.service?.kill('SIGKILL');
 		await waitFor(() => !existsSync(requests) || readdirSync(requests).length === 0, {timeout: 15_000}).catch(() => undefined);
 		for (const group of groups.filter(each => existsSync(each))) {
 			for (const child of readdirSync(group, {withFileTypes: true}).filter(entry => entry.isDirectory())) {
@@ -69,7 +77,7 @@ echo 'Built in layer 2' > ${layers}/2/etc/motd`], {encoding: 'utf8'});
 	t.is(made.status, 0, made.stderr);
 
 	const {course} = loadCourse(join(repo, 'lessons'));
-	const steps = course.lessons.find(lesson => lesson.id === 'faas')!.steps;
+	const {steps} = course.lessons.find(lesson => lesson.id === 'faas')!;
 	const variables = {workdir, layers, cgroupfs: hierarchy.base};
 	const function_ = heredoc(steps.find(step => step.id === 'function')!.commands[0]!.text, 'fn/function');
 	const block = steps.find(step => step.id === 'limits')!.commands.find(each => each.cgroup === hierarchy.version)!.text;
@@ -84,7 +92,7 @@ echo 'Built in layer 2' > ${layers}/2/etc/motd`], {encoding: 'utf8'});
 	t.is(setup.status, 0, setup.stderr);
 	t.true(groups.every(group => existsSync(group)), 'the block made the group faas');
 
-	service = spawn('socat', ['-t', '10', `UNIX-LISTEN:${socket},fork,mode=600,unlink-early`, `EXEC:${join(workdir, 'faas/handler')}`], {stdio: 'ignore'});
+	started.service = spawn('socat', ['-t', '10', `UNIX-LISTEN:${socket},fork,mode=600,unlink-early`, `EXEC:${join(workdir, 'faas/handler')}`], {stdio: 'ignore'});
 	await waitFor(() => existsSync(socket), {timeout: 5000});
 
 	const held = await holdConcurrent(socket, 2);
