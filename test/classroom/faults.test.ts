@@ -59,9 +59,10 @@ test('kill -9 the server under load and start it again: every answered event is 
 		students.push({files, membership, made: [], answered: new Set()});
 	}
 
-	let running = true;
-	const load = Promise.all(students.map(async student => {
-		for (let lesson = 0; running; lesson++) {
+	// Set from outside the loops (they await in between): an object, so the loops read it anew.
+	const load = {running: true};
+	const working = Promise.all(students.map(async student => {
+		for (let lesson = 0; load.running; lesson++) {
 			await work(student, lesson);
 			await sleep(5);
 		}
@@ -77,8 +78,8 @@ test('kill -9 the server under load and start it again: every answered event is 
 	const second = await serve(first.printed.listen, database, join(folder, 'server'));
 	server = second.child;
 	await sleep(500);
-	running = false;
-	await load;
+	load.running = false;
+	await working;
 	for (const student of students) {
 		await deliver(student.files, student.membership, 5000);
 	}
