@@ -52,3 +52,13 @@ test('a listener elsewhere is journaled, but no folder of the learner\'s is ever
 	const withoutWorkdir = faasFact.journal!(snapshot([]), snapshot([service()]), {rootfs: '/ubunturoot', variables: {tarball: undefined, source: undefined}});
 	t.deepEqual(withoutWorkdir, [{kind: 'service', name: 'faas', pid: 700, startTime: 5, socket: '/cache/rootcamp/faas/sock'}], 'without {{workdir}} no folder is the lesson\'s');
 });
+
+test('a request\'s mount left on the host is named, and journaled deepest first for reset to unmount', t => {
+	const root = '/cache/rootcamp/faas/req/41/root';
+	const leaking = service({mounts: [root, `${root}/proc`]});
+	t.deepEqual(changesOf([service()], [leaking]), [
+		`+ ${root} left mounted on the host by a request (mounted outside its own mount namespace)`,
+		`+ ${root}/proc left mounted on the host by a request (mounted outside its own mount namespace)`,
+	]);
+	t.deepEqual(journalOf([service()], [leaking]), [{kind: 'mount', target: `${root}/proc`}, {kind: 'mount', target: root}]);
+});

@@ -16,7 +16,11 @@ export type HandlerTraits = {
 };
 
 /** A faas listener, and what its handler does for each request: the faas fact's part of a snapshot. */
-export type FaasSnapshot = FaasService & {traits?: HandlerTraits};
+export type FaasSnapshot = FaasService & {
+	traits?: HandlerTraits;
+	/** Host mounts under the handler's folder: a handler that mounts outside its request's mount namespace leaves them. */
+	mounts?: string[];
+};
 
 const unshareFlags = ['pid', 'mount', 'uts', 'ipc', 'net', 'user', 'cgroup'];
 

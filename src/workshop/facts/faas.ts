@@ -1,4 +1,4 @@
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {readHandler, type FaasSnapshot} from '../../host/faas/handler.ts';
 import {which} from '../../host/tools/tools.ts';
 import {joinWords} from '../../check/format.ts';
@@ -19,9 +19,15 @@ export const faasFact: Fact = {
 	// The round's one walk of /proc finds it: only socat processes have their command line read.
 	async read({probes}) {
 		const services = await probes.faasServices().catch(() => []);
+		const hostMounts = services.length > 0 ? await probes.hostMounts() : [];
 		return {faas: await Promise.all(services.map(async service => {
-			const traits = service.handler === undefined ? undefined : await readHandler(service.handler);
-			return traits === undefined ? service : {...service, traits};
+			if (service.handler === undefined) {
+				return service;
+			}
+
+			const traits = await readHandler(service.handler);
+			const mounts = hostMounts.map(mount => mount.target).filter(target => under(target, dirname(service.handler!)));
+			return {...service, ...(traits === undefined ? {} : {traits}), ...(mounts.length > 0 ? {mounts} : {})};
 		}))};
 	},
 	changes: (before, after) => serviceChanges(before.faas, after.faas),
@@ -29,6 +35,10 @@ export const faasFact: Fact = {
 	journal(before, after, {variables}) {
 		const started = (after.faas ?? []).filter(service => !(before.faas ?? []).some(old => sameProcess(old, service)));
 		const entries: JournalEntry[] = started.map(service => ({kind: 'service', name: 'faas', pid: service.pid, startTime: service.startTime, socket: service.socket}));
+		// Requests' mounts a handler left on the host, deepest first: reset unmounts them before it deletes the folder.
+		const had = new Set((before.faas ?? []).flatMap(service => service.mounts ?? []));
+		const mounted = [...new Set((after.faas ?? []).flatMap(service => service.mounts ?? []))].filter(target => !had.has(target));
+		entries.push(...mounted.sort((a, b) => b.length - a.length).map(target => ({kind: 'mount' as const, target})));
 		const dir = variables.workdir === undefined ? undefined : faasDir(variables.workdir);
 		// Only the lesson's own folder, and only when the service lives in it: never a folder a learner's socket happens to sit in.
 		if (dir !== undefined && started.some(service => under(service.socket, dir) || under(service.handler, dir))) {
@@ -81,6 +91,10 @@ function handlerChanges(service: FaasSnapshot, was: FaasSnapshot | undefined): C
 
 	if (is.cleansUp && !old.cleansUp) {
 		changes.push({sign: '~', text: `${name}: each request's directory is now removed once it has ended`});
+	}
+
+	for (const target of (service.mounts ?? []).filter(each => !(was?.mounts ?? []).includes(each))) {
+		changes.push({sign: '+', text: `${target} left mounted on the host by a request (mounted outside its own mount namespace)`});
 	}
 
 	const [left, leaves] = [old.requestsLeft ?? 0, is.requestsLeft ?? 0];
