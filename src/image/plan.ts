@@ -106,10 +106,12 @@ export class LayerPlanner {
 
 		if (existing) {
 			parent.children!.delete(name);
-			if (here) {
-				ops.push({op: 'remove', path});
-				this.#forgetInLayer(path);
-			}
+		}
+
+		// Kept apart, the layer's own tree may hold a whiteout of this name written just before it.
+		if ((existing && here) || (!existing && this.mode === 'overlay' && this.#inLayer.has(path))) {
+			ops.push({op: 'remove', path});
+			this.#forgetInLayer(path);
 		}
 
 		if (entry.type === 'hardlink') {

@@ -116,6 +116,11 @@ test('overlay form: a directory over a lower directory is made in the layer\'s o
 	t.deepEqual(upper, [{op: 'mkdir', path: 'd', meta: {mode: 0o700, uid: 0, gid: 0, mtime: 1000}, exists: false}]);
 });
 
+test('overlay form: a whiteout and then an entry of the same name in one layer leave the entry, not the whiteout', t => {
+	const [, upper] = planLayers([[entry('a')], [entry('.wh.a'), entry('a', {size: 2})]], 'overlay');
+	t.deepEqual(brief(upper!), ['whiteout a', 'remove a', 'file a']);
+});
+
 test('overlay form: a hard link to a lower layer\'s file is refused (layers kept apart share no inode)', t => {
 	t.throws(() => planLayers([[entry('a')], [entry('b', {type: 'hardlink', linkname: 'a'})]], 'overlay'), {message: /of a lower layer/});
 });
