@@ -1,12 +1,11 @@
-import {UsageError} from '../errors.ts';
 import {runInSandbox} from '../sandbox/enter.ts';
 import {listSandboxes} from '../sandbox/inspect.ts';
 import {checkSandboxName} from '../sandbox/layout.ts';
 import {openSandbox} from '../sandbox/make.ts';
 import {removeSandbox} from '../sandbox/remove.ts';
 import {defaultPaths} from '../workshop/paths.ts';
+import {HostError, UsageError} from '../errors.ts';
 import {paint, type Output} from './output.ts';
-import {requireRoot} from './require-root.ts';
 
 /** `--sandbox NAME` and its value, in either spelling, taken out of the arguments the rootcamp inside gets. */
 export const withoutSandboxOption = (argv: string[]): string[] => {
@@ -24,9 +23,16 @@ export const withoutSandboxOption = (argv: string[]): string[] => {
 
 /** `rootcamp --sandbox NAME …`: the same rootcamp, started inside sandbox NAME (made on first use). */
 export const runRootcampInSandbox = async (name: string, argv: string[]): Promise<number> => {
-	requireRoot(`--sandbox ${name}`);
+	requireLinux();
 	const record = await openSandbox(defaultPaths(), checkSandboxName(name));
 	return runInSandbox(record, [process.execPath, ...process.execArgv, process.argv[1]!, ...withoutSandboxOption(argv)]);
+};
+
+/** A sandbox needs Linux, and root or user namespaces: without root, the kernel's refusal (if any) is the holder's error. */
+const requireLinux = () => {
+	if (process.platform !== 'linux') {
+		throw new HostError(`sandboxes are Linux namespaces (this is ${process.platform})`);
+	}
 };
 
 const sandboxUsage = 'rootcamp sandbox shell NAME | list | rm NAME';
@@ -38,7 +44,7 @@ export const sandboxCommand = async (args: string[], output: Output): Promise<nu
 		throw new UsageError(`usage: ${sandboxUsage}`);
 	}
 
-	requireRoot(`sandbox ${verb ?? ''}`.trim());
+	requireLinux();
 	const paths = defaultPaths();
 	switch (verb) {
 		case 'shell': {

@@ -10,9 +10,22 @@ import type {SandboxRecord} from './record.ts';
  * of the holder's namespaces, its PID namespace included, and starts `command` there in `cwd`
  * (or `/` when the sandbox has no such folder).
  */
+/**
+ * The holder's namespaces, each by name. The sandbox has a time namespace of its own too (its
+ * clocks are the host's): the engine inside enters its containers with `nsenter --all`, which
+ * joins their time namespace even when it is its own, and a rootless engine may do that only
+ * for one its user namespace owns. A rootless sandbox's user namespace comes first; the caller
+ * keeps its own uid, which is root inside (nsenter's own switch to uid 0 calls setgroups, which
+ * a user namespace made without newgidmap denies).
+ */
+export const namespaceFlags = (record: SandboxRecord): string[] => [
+	...(record.rootless ? ['--user', '--preserve-credentials'] : []),
+	'--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--time',
+];
+
 export const enterCommand = (record: SandboxRecord, command: string[], cwd = process.cwd()): string[] => [
 	'sh', '-c', joinGroupsScript, 'sh', ...record.groups.members, '--',
-	'nsenter', '--target', String(record.holder), '--all', '--', 'sh', '-c', changeDirectoryScript, 'sh', cwd, ...command,
+	'nsenter', '--target', String(record.holder), ...namespaceFlags(record), '--', 'sh', '-c', changeDirectoryScript, 'sh', cwd, ...command,
 ];
 
 // nsenter's --wd=DIR opens DIR before it enters the mount namespace: the process would stand in

@@ -3,7 +3,9 @@
  * namespaces (it is PID 1 of its PID namespace). It builds the sandbox's `/` in place, in the
  * sandbox's own folder: a copy of each of the host's top-level trees (the one that holds the
  * sandbox first, so that copy does not carry the binds made after it), private `/proc`, `/sys`,
- * `/tmp` and `/dev/shm`, the cgroup filesystems rooted at the sandbox's groups, and rootcamp's
+ * `/tmp` and `/dev/shm` (proc and sysfs are mounted while the host's are still in view: in a
+ * user namespace the kernel mounts them only beside a fully visible instance), the cgroup
+ * filesystems rooted at the sandbox's groups, and rootcamp's
  * state and cache folders bound from the sandbox's own. Every mount is made in the new mount
  * namespace with private propagation: the host's mount table never sees one. `/ubunturoot` is
  * not made: inside, it is a plain directory of the sandbox's `/`, which the copy lesson's
@@ -45,9 +47,9 @@ cd "$root"
 pivot_root . .rootcamp-host
 cd /
 mount -t proc -o nosuid,nodev,noexec proc /proc
+mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
 umount -l /.rootcamp-host
 rmdir /.rootcamp-host
-mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
 mount -t tmpfs -o mode=1777,nosuid,nodev tmp /tmp
 if [ -d /dev/shm ]; then mount -t tmpfs -o mode=1777,nosuid,nodev shm /dev/shm; fi
 while [ $# -ge 3 ]; do

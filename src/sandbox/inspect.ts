@@ -23,8 +23,8 @@ export type SandboxSummary = {
 	network: string;
 };
 
-const linksOf = (holder: number): string[] => {
-	const result = spawnSync('nsenter', ['--target', String(holder), '--net', 'ip', '-json', 'link', 'show'], {encoding: 'utf8'});
+const linksOf = (record: SandboxRecord): string[] => {
+	const result = spawnSync('nsenter', ['--target', String(record.holder), ...(record.rootless ? ['--user', '--preserve-credentials'] : []), '--net', 'ip', '-json', 'link', 'show'], {encoding: 'utf8'});
 	try {
 		return (JSON.parse(result.stdout) as Array<{ifname: string}>).map(link => link.ifname);
 	} catch {
@@ -63,7 +63,7 @@ export const summarize = (paths: Paths, name: string): SandboxSummary => {
 		mounts = readFileSync(`/proc/${record.holder}/mountinfo`, 'utf8').trim().split('\n').length;
 	} catch {}
 
-	return {name, holder: record.holder, processes, links: linksOf(record.holder), mounts, rootfs, groups: record.groups.roots, network: describeNetwork(record.network)};
+	return {name, holder: record.holder, processes, links: linksOf(record), mounts, rootfs, groups: record.groups.roots, network: describeNetwork(record.network)};
 };
 
 /** Every sandbox with a folder, alive or not, by name. */

@@ -19,6 +19,18 @@ const mountArguments = (groups: SandboxGroups): string[] => {
 	];
 };
 
+/**
+ * A rootless sandbox's control groups: none. The kernel mounts no cgroup v1 hierarchy in a user
+ * namespace, and writing to a v2 group needs a subtree delegated to the user (systemd's user
+ * session has one; a plain login has not): the limits lesson says why it cannot run.
+ */
+const rootlessGroups: SandboxGroups = {
+	roots: [],
+	members: [],
+	mounts: [],
+	missing: 'a rootless sandbox has no control groups of its own: cgroup v1 is never mounted in a user namespace, and v2 needs a subtree delegated to the user',
+};
+
 /** The holder's `ready PID`, or its error: what it wrote to stderr before it died. */
 const waitForReady = async (child: ReturnType<typeof spawn>, layout: SandboxLayout, timeout = 15_000): Promise<number> => new Promise((resolve, reject) => {
 	let seen = '';
@@ -87,14 +99,16 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 		mkdirSync(dir, {recursive: true});
 	}
 
-	const groups = planGroups(layout.name);
+	// Without root the sandbox stands on a user namespace of its own, where the calling user is root.
+	const rootless = process.getuid?.() !== 0;
+	const groups = rootless ? rootlessGroups : planGroups(layout.name);
 	makeGroups(groups);
 	const initGroup = groups.mounts[0]?.version === 'v2' ? join(groups.mounts[0].target, 'init') : '';
 	const first = layout.root.split('/')[1]!;
 	const log = openSync(layout.log, 'w');
 	const child = spawn('sh', [
 		'-c', joinGroupsScript, 'sh', ...groups.roots, '--',
-		'unshare', '--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--fork', '--propagation', 'private',
+		'unshare', ...(rootless ? ['--map-root-user'] : []), '--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--time', '--fork', '--propagation', 'private',
 		'sh', '-c', holderScript, 'holder', layout.root, paths.state, paths.cache, layout.state, layout.cache, first, initGroup, ...mountArguments(groups),
 	], {detached: true, stdio: ['ignore', 'pipe', log]});
 	closeSync(log);
@@ -116,7 +130,7 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 	}
 
 	const network = await startNetwork(layout, holder);
-	const record: SandboxRecord = {name: layout.name, holder, startTime, namespaces, groups, network, created: new Date().toISOString()};
+	const record: SandboxRecord = {name: layout.name, holder, startTime, namespaces, groups, network, rootless, created: new Date().toISOString()};
 	writeRecord(layout, record);
 	return record;
 };

@@ -1,7 +1,16 @@
 import {spawn, spawnSync} from 'node:child_process';
-import {closeSync, openSync} from 'node:fs';
+import {closeSync, openSync, readFileSync} from 'node:fs';
 import type {SandboxLayout} from './layout.ts';
 import {startTimeOf} from './record.ts';
+
+/** What slirp4netns said last: its reason (`open("/dev/net/tun"): Permission denied` for a user the host's tun device is closed to). */
+const lastLine = (file: string): string => {
+	try {
+		return readFileSync(file, 'utf8').trim().split('\n').findLast(line => line !== '' && !line.startsWith('child failed')) ?? 'it said nothing';
+	} catch {
+		return 'it said nothing';
+	}
+};
 
 /** The user-mode network of a sandbox: slirp4netns on the host, holding the tap device inside. */
 export type SandboxNetwork = {pid: number; startTime: number} | {missing: string};
@@ -35,7 +44,7 @@ export const startNetwork = async (layout: SandboxLayout, holder: number, timeou
 		});
 		child.once('exit', code => {
 			clearTimeout(timer);
-			resolve(`slirp4netns exited (${code ?? 'killed'}); see ${layout.log}.network`);
+			resolve(`slirp4netns exited (${code ?? 'killed'}): ${lastLine(`${layout.log}.network`)}`);
 		});
 	});
 	child.removeAllListeners('exit');

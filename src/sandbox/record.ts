@@ -17,6 +17,8 @@ export type SandboxRecord = {
 	groups: SandboxGroups;
 	/** Its user-mode network's process, or why it has none. */
 	network?: SandboxNetwork;
+	/** Made by an ordinary user, on a user namespace mapping that user to root inside. */
+	rootless?: boolean;
 	created: string;
 };
 
@@ -57,20 +59,27 @@ export const readNamespaceLinks = (pid: number, proc = '/proc'): SandboxRecord['
 export const holderAlive = (record: SandboxRecord, proc = '/proc'): boolean =>
 	startTimeOf(record.holder, proc) === record.startTime && namespaceOf(record.holder, 'mnt', proc) === record.namespaces.mnt;
 
+/** Now, in the clock ticks of a process's start time (USER_HZ, 100 on every Linux ABI). */
+export const ticksSinceBoot = (proc = '/proc'): number => Math.ceil(Number(readFileSync(`${proc}/uptime`, 'utf8').split(' ')[0]) * 100);
+
 /**
- * Every process on the host that is in one of the sandbox's namespaces: those `sandbox rm` must
- * see end. Besides the PID namespace's own, `unshare` (which waits for the holder) and `nsenter`
- * (which waits for what it started) sit in its mount and network namespaces from outside.
+ * Every process on the host that is in both the sandbox's mount and network namespaces: those
+ * `sandbox rm` must see end. Besides the PID namespace's own, `unshare` (which waits for the
+ * holder) and `nsenter` (which waits for what it started) are there from outside it; the
+ * lessons' containers, in namespaces of their own, are in the sandbox's control groups. Once
+ * the sandbox is gone the kernel reuses its namespaces' inode numbers, so a match counts only
+ * for a process that started before `startedBy` (ticks since boot) and is in both.
  */
-export const processesIn = (record: SandboxRecord, kinds: ReadonlyArray<keyof SandboxRecord['namespaces']> = ['mnt', 'net', 'pid'], proc = '/proc'): number[] => {
+export const processesIn = (record: SandboxRecord, startedBy = Number.POSITIVE_INFINITY, proc = '/proc'): number[] => {
 	const pids: number[] = [];
 	for (const name of readdirSync(proc)) {
 		if (!/^\d+$/.test(name)) {
 			continue;
 		}
 
-		const inside = kinds.some(kind => namespaceOf(name, kind, proc) === record.namespaces[kind]);
-		if (inside && startTimeOf(Number(name), proc) !== undefined) {
+		const inside = namespaceOf(name, 'mnt', proc) === record.namespaces.mnt && namespaceOf(name, 'net', proc) === record.namespaces.net;
+		const started = inside ? startTimeOf(Number(name), proc) : undefined;
+		if (started !== undefined && started <= startedBy) {
 			pids.push(Number(name));
 		}
 	}

@@ -5,7 +5,7 @@ import type {Paths} from '../workshop/paths.ts';
 import {planGroups, removeGroups} from './cgroups.ts';
 import {sandboxLayout} from './layout.ts';
 import {stopNetwork} from './network.ts';
-import {holderAlive, processesIn, readRecord, type SandboxRecord} from './record.ts';
+import {holderAlive, processesIn, readRecord, ticksSinceBoot, type SandboxRecord} from './record.ts';
 
 export type Removal = {done: string[]; left: string[]};
 
@@ -26,6 +26,8 @@ export const hostMountsUnder = (dir: string, proc = '/proc'): string[] =>
  * rootcamp's own entering tools can be). Returns the PIDs that outlived even that.
  */
 const endProcesses = async (record: SandboxRecord, timeout = 5000): Promise<number[]> => {
+	// Nothing that starts after this can be the sandbox's: the holder is about to die, and with it the namespaces.
+	const now = ticksSinceBoot();
 	if (holderAlive(record)) {
 		process.kill(record.holder, 'SIGKILL');
 	}
@@ -33,7 +35,7 @@ const endProcesses = async (record: SandboxRecord, timeout = 5000): Promise<numb
 	const deadline = Date.now() + timeout;
 	let killedStragglers = false;
 	for (;;) {
-		const left = processesIn(record);
+		const left = processesIn(record, now);
 		if (left.length === 0) {
 			return [];
 		}

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import {withoutSandboxOption} from '../../src/commands/sandbox.ts';
 import {planGroups} from '../../src/sandbox/cgroups.ts';
+import {subuidRanges, whyNoUserNamespaces} from '../../src/sandbox/doctor.ts';
 import {enterCommand} from '../../src/sandbox/enter.ts';
 import {checkSandboxName, sandboxLayout} from '../../src/sandbox/layout.ts';
 import {sandboxNote} from '../../src/sandbox/note.ts';
@@ -78,6 +79,24 @@ test('entering joins the sandbox\'s groups from the host, then every namespace o
 	const command = enterCommand(record, ['node', 'cli.js', 'verify'], '/work');
 	t.deepEqual(command.slice(3, 7), ['sh', '/g/pids/x', '/g/memory/x', '--']);
 	const nsenter = command.indexOf('nsenter');
-	t.deepEqual(command.slice(nsenter, nsenter + 5), ['nsenter', '--target', '4242', '--all', '--']);
+	t.deepEqual(command.slice(nsenter, nsenter + 11), ['nsenter', '--target', '4242', '--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--time', '--']);
+	t.deepEqual(enterCommand({...record, rootless: true}, ['x']).slice(nsenter, nsenter + 5), ['nsenter', '--target', '4242', '--user', '--preserve-credentials'], 'a rootless sandbox\'s user namespace is entered first');
 	t.deepEqual(command.slice(-4), ['/work', 'node', 'cli.js', 'verify']);
+});
+
+test('doctor counts a user\'s subordinate uids by name or uid', t => {
+	const subuid = 'alice:100000:65536\n1001:300000:1000\nbob:200000:65536\n';
+	t.is(subuidRanges(subuid, 'alice', 1001), 66_536);
+	t.is(subuidRanges(subuid, 'carol', 1002), 0);
+});
+
+test('doctor says why an ordinary user cannot make a user namespace', t => {
+	const proc = folder();
+	mkdirSync(join(proc, 'sys/kernel'), {recursive: true});
+	mkdirSync(join(proc, 'sys/user'), {recursive: true});
+	t.is(whyNoUserNamespaces(proc), undefined, 'nothing forbids it');
+	writeFileSync(join(proc, 'sys/kernel/apparmor_restrict_unprivileged_userns'), '1\n');
+	t.regex(whyNoUserNamespaces(proc) ?? '', /AppArmor/);
+	writeFileSync(join(proc, 'sys/kernel/unprivileged_userns_clone'), '0\n');
+	t.regex(whyNoUserNamespaces(proc) ?? '', /unprivileged_userns_clone is 0/);
 });
