@@ -71,7 +71,7 @@ test('doctor says whether the image route is usable: it opens the image\'s manif
 	t.regex(imageFinding('--image', image.layout)!, /^✗ image: --image .*: index\.json is not valid JSON$/);
 });
 
-test('--image must name an existing path and cannot go with another route', t => {
+test('--image must name an existing path and cannot go with another route; rootcamp image wants unpack or layers, an image and a folder', t => {
 	const area = scratch('image-option');
 	t.teardown(() => {
 		area.remove();
@@ -83,4 +83,9 @@ test('--image must name an existing path and cannot go with another route', t =>
 	const both = run('--image', area.dir, '--route', 'busybox', 'list');
 	t.is(both.status, 2);
 	t.regex(both.stderr, /--image takes the image route; it cannot go with --route busybox/);
+	for (const words of [['image'], ['image', 'unpack', area.dir], ['image', 'flatten', area.dir, join(area.dir, 'out')], ['image', 'layers', area.dir, 'out', 'extra']]) {
+		const wrong = run(...words);
+		t.is(wrong.status, 2, words.join(' '));
+		t.regex(wrong.stderr, /usage:\nrootcamp image unpack IMAGE DIR .*\nrootcamp image layers IMAGE DIR /);
+	}
 });
