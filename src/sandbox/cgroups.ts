@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {groupOf, parseCgroupMounts, parseProcCgroup, readCgroupHierarchy, type CgroupVersion} from '../host/cgroup/cgroup.ts';
 
 /** A cgroup filesystem the holder mounts inside, where the host has it: its root is then the sandbox's group. */
-export type InnerCgroupMount = {version: CgroupVersion; controllers: string[]; target: string};
+type InnerCgroupMount = {version: CgroupVersion; controllers: string[]; target: string};
 
 /**
  * A sandbox's own control groups: `rootcamp-sandbox-NAME` beside the group its maker runs in, in
@@ -21,7 +21,7 @@ export type SandboxGroups = {
 	missing?: string;
 };
 
-export const sandboxGroupName = (name: string): string => `rootcamp-sandbox-${name}`;
+const sandboxGroupName = (name: string): string => `rootcamp-sandbox-${name}`;
 
 /** Where sandbox NAME's groups go on this host, next to this process's own. Reads only. */
 export const planGroups = (name: string, {proc = '/proc'}: {proc?: string} = {}): SandboxGroups => {

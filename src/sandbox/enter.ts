@@ -18,7 +18,7 @@ import type {SandboxRecord} from './record.ts';
  * keeps its own uid, which is root inside (nsenter's own switch to uid 0 calls setgroups, which
  * a user namespace made without newgidmap denies).
  */
-export const namespaceFlags = (record: SandboxRecord): string[] => [
+const namespaceFlags = (record: SandboxRecord): string[] => [
 	...(record.rootless ? ['--user', '--preserve-credentials'] : []),
 	'--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--time',
 ];

@@ -44,7 +44,7 @@ const describeNetwork = (network: SandboxRecord['network']): string => {
 	return startTimeOf(network.pid) === network.startTime ? `slirp4netns pid ${network.pid}` : 'slirp4netns has ended: no way out';
 };
 
-export const summarize = (paths: Paths, name: string): SandboxSummary => {
+const summarize = (paths: Paths, name: string): SandboxSummary => {
 	const layout = sandboxLayout(paths, name);
 	const record = readRecord(layout);
 	const rootfs = existsSync(join(layout.root, 'ubunturoot'));

@@ -1,7 +1,7 @@
 import {spawn, spawnSync} from 'node:child_process';
 import {closeSync, openSync, readFileSync} from 'node:fs';
 import type {SandboxLayout} from './layout.ts';
-import {startTimeOf} from './record.ts';
+import {startTimeOf, type SandboxNetwork} from './record.ts';
 
 /** What slirp4netns said last: its reason (`open("/dev/net/tun"): Permission denied` for a user the host's tun device is closed to). */
 const lastLine = (file: string): string => {
@@ -11,9 +11,6 @@ const lastLine = (file: string): string => {
 		return 'it said nothing';
 	}
 };
-
-/** The user-mode network of a sandbox: slirp4netns on the host, holding the tap device inside. */
-export type SandboxNetwork = {pid: number; startTime: number} | {missing: string};
 
 /**
  * Gives the sandbox's network namespace its own way out, without touching the host's interfaces,

@@ -3,7 +3,9 @@ import {parseStat} from '../host/proc/processes.ts';
 import {readJsonOrSetAside, writeJsonAtomic} from '../workshop/atomic-file.ts';
 import type {SandboxGroups} from './cgroups.ts';
 import type {SandboxLayout} from './layout.ts';
-import type {SandboxNetwork} from './network.ts';
+
+/** The user-mode network of a sandbox: slirp4netns on the host, holding the tap device inside (network.ts). */
+export type SandboxNetwork = {pid: number; startTime: number} | {missing: string};
 
 /** What sandbox.json keeps: enough to enter the sandbox, and to prove later that everything of it is gone. */
 export type SandboxRecord = {

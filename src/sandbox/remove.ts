@@ -16,7 +16,7 @@ const sleep = async (ms: number) => new Promise(resolve => {
 const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
 /** The host's mounts under `dir`: a sandbox's are in its own mount namespace, so any here is not its. */
-export const hostMountsUnder = (dir: string, proc = '/proc'): string[] =>
+const hostMountsUnder = (dir: string, proc = '/proc'): string[] =>
 	parseMountinfo(readFileSync(`${proc}/self/mountinfo`, 'utf8')).map(mount => mount.target).filter(target => under(target, dir));
 
 /**
