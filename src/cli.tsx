@@ -118,6 +118,11 @@ const main = async (argv: string[]): Promise<number> => {
 	}
 
 	const image = values.image === undefined ? undefined : await imageOption(values.image, values.route);
+	if (values.route === 'image' && image === undefined) {
+		// Once given, the image is remembered: later commands need neither --image nor --route.
+		throw new UsageError('--route image needs --image PATH (a docker-save archive or an OCI image layout)');
+	}
+
 	const [command, target, ...extra] = positionals;
 	if (command === 'image') {
 		const {imageCommand} = await import('./commands/image.ts');

@@ -83,6 +83,9 @@ test('--image must name an existing path and cannot go with another route; rootc
 	const both = run('--image', area.dir, '--route', 'busybox', 'list');
 	t.is(both.status, 2);
 	t.regex(both.stderr, /--image takes the image route; it cannot go with --route busybox/);
+	const routeAlone = run('--route', 'image', 'list');
+	t.is(routeAlone.status, 2);
+	t.regex(routeAlone.stderr, /--route image needs --image PATH/);
 	for (const words of [['image'], ['image', 'unpack', area.dir], ['image', 'flatten', area.dir, join(area.dir, 'out')], ['image', 'layers', area.dir, 'out', 'extra']]) {
 		const wrong = run(...words);
 		t.is(wrong.status, 2, words.join(' '));
