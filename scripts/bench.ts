@@ -221,6 +221,8 @@ try {
 	line('unpack step vs tar -xf, on tmpfs', `${unpack.ratio.toFixed(2)}x (fastest ${unpack.ours.toFixed(0)} / ${unpack.base.toFixed(0)} ms, ${unpack.mebibytes.toFixed(0)} MiB)`, '≤ 1.2x', unpack.ratio <= 1.2);
 	await (await import('./bench-image.ts')).benchImageImport(dir, runs);
 	await (await import('./bench-faas.ts')).benchFaas(dir, runs);
+	await (await import('./bench-classroom.ts')).benchClassroom(dir);
+	await (await import('./bench-sandbox.ts')).benchSandbox(dir, runs, rootfs);
 } finally {
 	cleanedUp(await reset(engine, true));
 	unmountScratch();

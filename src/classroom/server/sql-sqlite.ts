@@ -39,10 +39,8 @@ export const openSqlite = (file: string): Sql => {
 		return statement;
 	};
 
-	// The work between BEGIN and COMMIT awaits, so two requests' transactions could interleave on
-	// the one connection: they take turns instead, one chained after the other.
-	let turn: Promise<unknown> = Promise.resolve();
-	const sql: Sql = {
+	// Statements as they are, for work inside a transaction.
+	const direct: Sql = {
 		description: `sqlite ${file}`,
 		async run(query, parameters = []) {
 			if (/^\s*create /i.test(query)) {
@@ -56,23 +54,90 @@ export const openSqlite = (file: string): Sql => {
 			return prepared(query).all(...parameters) as Row[];
 		},
 		async transaction(work) {
-			const mine = turn.then(async () => {
-				database.exec('BEGIN IMMEDIATE');
-				try {
-					const result = await work(sql);
-					database.exec('COMMIT');
-					return result;
-				} catch (error) {
-					database.exec('ROLLBACK');
-					throw error;
-				}
-			});
-			turn = mine.catch(() => undefined);
-			return mine;
+			return work(direct);
 		},
 		async close() {
 			database.close();
 		},
+	};
+
+	// Group commit: the transactions asked for while one group runs wait and go together in the
+	// next, each in a savepoint of its own (one that fails is undone alone), under one COMMIT. A
+	// class posting hundreds of events a second costs a few commits a second, and every answer
+	// still waits for the COMMIT that made its events durable. A plain write outside a transaction
+	// goes through the same path, so nothing joins a group unseen and is answered before its commit.
+	type Waiting = {work: (sql: Sql) => Promise<unknown>; resolve: (value: unknown) => void; reject: (error: unknown) => void};
+	let waiting: Waiting[] = [];
+	let running = false;
+	const runGroups = async () => {
+		running = true;
+		while (waiting.length > 0) {
+			const group = waiting;
+			waiting = [];
+			const outcomes: Array<{value?: unknown; error?: unknown; failed: boolean}> = [];
+			try {
+				database.exec('BEGIN IMMEDIATE');
+			} catch (error) {
+				for (const {reject} of group) {
+					reject(error);
+				}
+
+				continue;
+			}
+
+			for (const {work} of group) {
+				database.exec('SAVEPOINT work');
+				try {
+					outcomes.push({value: await work(direct), failed: false});
+					database.exec('RELEASE work');
+				} catch (error) {
+					database.exec('ROLLBACK TO work');
+					database.exec('RELEASE work');
+					outcomes.push({error, failed: true});
+				}
+			}
+
+			try {
+				database.exec('COMMIT');
+			} catch (error) {
+				database.exec('ROLLBACK');
+				for (const {reject} of group) {
+					reject(error);
+				}
+
+				continue;
+			}
+
+			for (const [index, {resolve, reject}] of group.entries()) {
+				const outcome = outcomes[index]!;
+				if (outcome.failed) {
+					reject(outcome.error);
+				} else {
+					resolve(outcome.value);
+				}
+			}
+		}
+
+		running = false;
+	};
+
+	const transaction = async <T>(work: (sql: Sql) => Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
+		waiting.push({work, resolve: resolve as (value: unknown) => void, reject});
+		if (!running) {
+			// The next turn of the event loop: requests that arrive meanwhile join this group.
+			running = true;
+			setImmediate(() => {
+				void runGroups();
+			});
+		}
+	});
+
+	const sql: Sql = {
+		...direct,
+		async run(query, parameters = []) {
+			return /^\s*create /i.test(query) ? direct.run(query) : transaction(async tx => tx.run(query, parameters));
+		},
+		transaction,
 	};
 	return sql;
 };
