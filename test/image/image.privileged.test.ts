@@ -1,5 +1,5 @@
 import {execFileSync, spawnSync} from 'node:child_process';
-import {cpSync, existsSync, readdirSync, readFileSync, truncateSync, writeFileSync} from 'node:fs';
+import {cpSync, existsSync, readdirSync, readFileSync, readlinkSync, truncateSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {cli, requirePrivileges, scratch} from '../helpers/privileged.ts';
@@ -68,6 +68,28 @@ for (const [position, [form, pick]] of ([
 		t.deepEqual(leftBeside(join(area.dir, 'out')), []);
 	});
 }
+
+test.serial('a docker-save archive in the classic form (Layers named ID/layer.tar, symbolic links to the layer tars) unpacks to the same tree', t => {
+	if (!requirePrivileges(t, missing)) {
+		return;
+	}
+
+	const unpacked = join(area.dir, 'classic');
+	execFileSync('mkdir', [unpacked]);
+	execFileSync('tar', ['-xf', built.image!.dockerArchive, '-C', unpacked]);
+	// skopeo writes each layer's legacy folder with a layer.tar link beside its Layers entry; name those instead, as docker save before 25 did.
+	const legacy = new Map(readdirSync(unpacked).filter(name => existsSync(join(unpacked, name, 'layer.tar'))).map(id => [readlinkSync(join(unpacked, id, 'layer.tar')).replace('../', ''), `${id}/layer.tar`]));
+	const manifest = JSON.parse(readFileSync(join(unpacked, 'manifest.json'), 'utf8')) as Array<{Layers: string[]}>;
+	manifest[0]!.Layers = manifest[0]!.Layers.map(name => legacy.get(name)!);
+	t.true(manifest[0]!.Layers.every(name => name.endsWith('/layer.tar')));
+	writeFileSync(join(unpacked, 'manifest.json'), JSON.stringify(manifest));
+	const archive = join(area.dir, 'classic.tar');
+	execFileSync('tar', ['-cf', archive, '-C', unpacked, '.']);
+	const target = join(area.dir, 'classic-tree');
+	const result = rootcamp('image', 'unpack', archive, target);
+	t.is(result.status, 0, result.stderr);
+	t.deepEqual(listTree(target), listTree(built.image!.reference));
+});
 
 test.serial('image layers writes overlayfs\'s form: mounted as an overlay, the layers show umoci unpack\'s tree', t => {
 	if (!requirePrivileges(t, missing)) {
