@@ -1,0 +1,70 @@
+// The sandbox's benchmark (needs root):
+//   make       making a sandbox, rootfs excluded: holder, namespaces, mounts, groups, slirp4netns  (absolute, target < 300 ms)
+//   verify     `rootcamp verify` run inside a sandbox (from its shell)  vs  the same outside, in pairs    (target ≤ 1.2x)
+// The `--sandbox NAME verify` form, which adds the caller's own node start, is shown beside it.
+import {spawnSync} from 'node:child_process';
+import {join, resolve} from 'node:path';
+import {performance} from 'node:perf_hooks';
+import {enterCommand} from '../src/sandbox/enter.ts';
+import {openSandbox} from '../src/sandbox/make.ts';
+import {sandboxVariable} from '../src/sandbox/note.ts';
+import {removeSandbox} from '../src/sandbox/remove.ts';
+
+const repo = resolve(import.meta.dirname, '..');
+const cli = join(repo, 'dist/cli.js');
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+const line = (name: string, value: string, target: string, ok: boolean) => {
+	console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(34)} ${value.padEnd(34)} target ${target}`);
+};
+
+const timed = (file: string, args: string[], env: NodeJS.ProcessEnv) => {
+	const start = performance.now();
+	const result = spawnSync(file, args, {env, encoding: 'utf8'});
+	if (result.status !== 0 && result.status !== 1) {
+		throw new Error(`${file} ${args.join(' ')}: ${result.stderr}`);
+	}
+
+	return performance.now() - start;
+};
+
+/** `dir` holds the bench's course, solved on `rootfs` with `env`'s XDG folders; sandboxes go beside it. */
+export const benchSandbox = async (dir: string, runs: number, rootfs: string) => {
+	const env = {...process.env, XDG_STATE_HOME: join(dir, 'state'), XDG_CACHE_HOME: join(dir, 'cache'), NO_COLOR: '1'};
+	const paths = {state: join(dir, 'state/rootcamp'), cache: join(dir, 'cache/rootcamp'), run: join(dir, 'state/rootcamp/run')};
+	const makes: number[] = [];
+	for (let index = 0; index < Math.min(runs, 7); index++) {
+		const start = performance.now();
+		await openSandbox(paths, `bench-make-${index}`);
+		makes.push(performance.now() - start);
+		await removeSandbox(paths, `bench-make-${index}`);
+	}
+
+	line('make a sandbox (no rootfs)', `${median(makes).toFixed(0)} ms (median of ${makes.length})`, '< 300 ms', median(makes) < 300);
+
+	// The same lesson solved on both sides: its checks are the same work in and out of the sandbox.
+	for (const lesson of ['copy', 'enter', 'network-basic', 'network-advanced']) {
+		timed(process.execPath, [cli, '--sandbox', 'bench-verify', 'solve', lesson, '--yes', '--route', 'busybox'], env);
+	}
+
+	const record = await openSandbox(paths, 'bench-verify');
+	const [file, ...inside] = enterCommand(record, [process.execPath, cli, 'verify', 'network-advanced', '--json']);
+	const outside: number[] = [];
+	const within: number[] = [];
+	const wrapped: number[] = [];
+	for (let index = 0; index < runs; index++) {
+		outside.push(timed(process.execPath, [cli, 'verify', 'network-advanced', '--json', '--rootfs', rootfs], env));
+		within.push(timed(file!, inside, {...env, [sandboxVariable]: record.name}));
+		wrapped.push(timed(process.execPath, [cli, '--sandbox', 'bench-verify', 'verify', 'network-advanced', '--json'], env));
+	}
+
+	const ratio = median(within.map((value, index) => value / outside[index]!));
+	line('verify in a sandbox vs outside', `${ratio.toFixed(2)}x (${median(within).toFixed(0)} / ${median(outside).toFixed(0)} ms)`, '≤ 1.2x', ratio <= 1.2);
+	console.log(`info ${'rootcamp --sandbox NAME verify'.padEnd(34)} ${median(wrapped).toFixed(0)} ms (the caller's node start on top)`);
+	const removal = await removeSandbox(paths, 'bench-verify');
+	if (removal.left.length > 0) {
+		console.error(`sandbox bench-verify left: ${removal.left.join('; ')}`);
+		process.exitCode = 1;
+	}
+};
