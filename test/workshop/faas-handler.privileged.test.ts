@@ -1,5 +1,5 @@
 import {spawn, spawnSync} from 'node:child_process';
-import {chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {groupDirs, readCgroupHierarchy, readSubtreeControl} from '../../src/host/cgroup/cgroup.ts';
@@ -44,8 +44,14 @@ test.serial('the faas lesson\'s handler: isolated, limited and clean requests on
 	const groups = [...new Set(Object.values(groupDirs(hierarchy, 'faas')))];
 	await waitFor(() => groups.every(group => !existsSync(group)), {timeout: 5 * 60_000, describe: () => 'another faas lesson on this host holds the control group faas'});
 	const area = scratch('faas-handler');
-	const layers = join(area.dir, 'layers');
-	const workdir = join(area.dir, 'work');
+	// On a tmpfs of its own: an overlay's upper directory cannot be on an overlay, and the cgroup v2
+	// guest's /var/tmp is one.
+	const top = join(area.dir, 'tmpfs');
+	mkdirSync(top);
+	const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256m,mode=0700', 'rootcamp-faas-test', top], {encoding: 'utf8'});
+	t.is(mounted.status, 0, mounted.stderr);
+	const layers = join(top, 'layers');
+	const workdir = join(top, 'work');
 	const socket = join(workdir, 'faas/sock');
 	const requests = join(workdir, 'faas/req');
 	const handedDown = hierarchy.version === 'v2' ? readSubtreeControl(hierarchy.base) : [];
@@ -66,6 +72,7 @@ test.serial('the faas lesson\'s handler: isolated, limited and clean requests on
 			writeFileSync(join(hierarchy.base!, 'cgroup.subtree_control'), turnedOn.map(controller => `-${controller}`).join(' '));
 		}
 
+		spawnSync('umount', [top]);
 		area.remove();
 	});
 
