@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {join} from 'node:path';
 import {HostError} from '../errors.ts';
 import type {Paths} from '../workshop/paths.ts';
 import {makeGroups, planGroups, removeGroups, type SandboxGroups} from './cgroups.ts';
@@ -8,16 +8,8 @@ import {holderScript, joinGroupsScript} from './holder-script.ts';
 import {sandboxLayout, type SandboxLayout} from './layout.ts';
 import {startNetwork, stopNetwork} from './network.ts';
 import {sandboxVariable} from './note.ts';
+import {planRoot} from './root-plan.ts';
 import {holderAlive, readNamespaceLinks, readRecord, startTimeOf, writeRecord, type SandboxRecord} from './record.ts';
-
-/** The cgroup filesystems to mount inside, as the holder's type, options, target triples. */
-const mountArguments = (groups: SandboxGroups): string[] => {
-	const parents = new Set(groups.mounts.map(mount => dirname(mount.target)).filter(parent => parent.startsWith('/sys/fs/')));
-	return [
-		...[...parents].flatMap(parent => ['tmpfs', 'mode=755', parent]),
-		...groups.mounts.flatMap(mount => (mount.version === 'v2' ? ['cgroup2', '', mount.target] : ['cgroup', mount.controllers.join(','), mount.target])),
-	];
-};
 
 /**
  * A rootless sandbox's control groups: none. The kernel mounts no cgroup v1 hierarchy in a user
@@ -104,12 +96,15 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 	const groups = rootless ? rootlessGroups : planGroups(layout.name);
 	makeGroups(groups);
 	const initGroup = groups.mounts[0]?.version === 'v2' ? join(groups.mounts[0].target, 'init') : '';
-	const first = layout.root.split('/')[1]!;
+	const plan = planRoot(layout, paths, groups);
+	const fstabs = {before: join(layout.dir, 'before.fstab'), after: join(layout.dir, 'after.fstab')};
+	writeFileSync(fstabs.before, plan.before);
+	writeFileSync(fstabs.after, plan.after);
 	const log = openSync(layout.log, 'w');
 	const child = spawn('sh', [
 		'-c', joinGroupsScript, 'sh', ...groups.roots, '--',
 		'unshare', ...(rootless ? ['--map-root-user'] : []), '--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--time', '--fork', '--propagation', 'private',
-		'sh', '-c', holderScript, 'holder', layout.root, paths.state, paths.cache, layout.state, layout.cache, first, initGroup, ...mountArguments(groups),
+		'sh', '-c', holderScript, 'holder', layout.root, fstabs.before, fstabs.after, initGroup,
 	], {detached: true, stdio: ['ignore', 'pipe', log]});
 	closeSync(log);
 	let holder: number;
