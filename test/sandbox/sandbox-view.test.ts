@@ -1,0 +1,26 @@
+import test from 'ava';
+import {sandboxNote} from '../../src/sandbox/note.ts';
+import {initialState, reducer, type Action} from '../../src/ui/state/state.ts';
+import {buildLessonView} from '../../src/ui/view/lesson-view.ts';
+import {lineText} from '../../src/ui/view/lines.ts';
+import {buildStepView} from '../../src/ui/view/step-view.ts';
+import {FakeWorkshop} from '../helpers/fake-workshop.ts';
+
+const workshop = new FakeWorkshop();
+const note = sandboxNote({ROOTCAMP_SANDBOX: 'lab'});
+
+test('inside a sandbox the lesson list says so under its heading; outside it does not', t => {
+	const state = initialState(workshop.course, workshop.progress(), {yes: false});
+	const inside = buildLessonView(state, {sandbox: note, columns: 80, rows: 24, checking: false}).lines.map(row => lineText(row).trimEnd());
+	t.deepEqual(inside.slice(0, 2), ['Lessons', 'sandbox lab; the host\'s network is untouched']);
+	const outside = buildLessonView(state, {columns: 80, rows: 24, checking: false}).lines.map(row => lineText(row).trimEnd());
+	t.false(outside.some(row => row.includes('sandbox')));
+});
+
+test('inside a sandbox the step screen\'s header names it', t => {
+	const state = [{type: 'open'} as Action].reduce(reducer, initialState(workshop.course, workshop.progress(), {yes: false}));
+	const step = workshop.course.lessons[0]!.steps[0]!;
+	const header = (sandbox?: string) => lineText(buildStepView({state, step, prose: 'Prose.', commands: [], variables: workshop.variableValues, hint: '', columns: 100, rows: 24, sandbox}).header);
+	t.regex(header(note), /^rootcamp \(sandbox lab\) › 1\//);
+	t.regex(header(), /^rootcamp › 1\//);
+});
