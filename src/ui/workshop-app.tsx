@@ -1,5 +1,5 @@
 import {useEffect, useMemo, useReducer} from 'react';
-import {Box, useApp} from 'ink';
+import {Box, Text, useApp} from 'ink';
 import {fillKnownVariables} from '../lesson/variables.ts';
 import type {Workshop} from '../workshop/api.ts';
 import {ErrorBoundary} from './components/error-boundary.tsx';
@@ -13,6 +13,7 @@ import {buildStepView, mainWidthFor} from './view/step-view.ts';
 import {ThemeContext} from './components/theme-context.ts';
 import {createTheme} from './view/theme.ts';
 import {useDimensions} from './hooks/use-dimensions.ts';
+import {useClassroom} from './hooks/use-classroom.ts';
 import {useEngine} from './hooks/use-engine.ts';
 import {useKeys} from './hooks/use-keys.ts';
 import {useMarkdownReady} from './hooks/use-markdown.ts';
@@ -48,6 +49,9 @@ function App({workshop, initial, color, banner, sandbox, watchMs = watchInterval
 	const key = ref ? stepKey(ref) : undefined;
 	const step = workshop.course.lessons[state.lesson]?.steps[state.step];
 	const {variables} = state;
+	// The instructor's broadcast, when the learner joined a classroom: a line above the screen.
+	const broadcast = useClassroom(state, ref);
+	const screenRows = broadcast ? rows - 1 : rows;
 
 	const filled = useMemo(() => {
 		if (!ref || !variables) {
@@ -84,11 +88,11 @@ function App({workshop, initial, color, banner, sandbox, watchMs = watchInterval
 			variables,
 			hint: fillKnownVariables(step.hint, variables ?? {}),
 			columns,
-			rows,
+			rows: screenRows,
 			sandbox,
 		})
 		: undefined;
-	const lessonView = stepView ? undefined : buildLessonView(state, {banner, sandbox, columns, rows, checking: state.listChecked < state.listChecks});
+	const lessonView = stepView ? undefined : buildLessonView(state, {banner, sandbox, columns, rows: screenRows, checking: state.listChecked < state.listChecks});
 
 	useKeys(state, dispatch, {maxScroll: stepView?.maxScroll ?? 0, page: stepView?.page ?? 1}, state.exit === undefined);
 	useWatch(workshop, state.screen === 'step' ? ref : undefined, state.run.phase !== 'running' && state.exit === undefined, dispatch, watchMs);
@@ -138,6 +142,7 @@ function App({workshop, initial, color, banner, sandbox, watchMs = watchInterval
 
 	return (
 		<Box flexDirection='column' height={Math.max(1, rows - 1)} overflow='hidden'>
+			{broadcast ? <Text inverse wrap='truncate-end'>{` instructor: ${broadcast} `}</Text> : undefined}
 			{stepView ? <StepScreen view={stepView} setup={state.setup}/> : <LessonList view={lessonView!}/>}
 		</Box>
 	);

@@ -1,4 +1,4 @@
-import {execFileSync, spawn} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {chownSync, existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {join} from 'node:path';
@@ -22,9 +22,10 @@ export const startPostgres = async (): Promise<{url: string; stop: () => void}> 
 	execFileSync(initdb, initArgs, {stdio: 'ignore'});
 	const [postgres, serverArgs] = asPostgres(join(bin, 'postgres'), ['-D', data, '-k', dir, '-c', 'listen_addresses=', '-c', 'fsync=off']);
 	const server = spawn(postgres, serverArgs, {stdio: 'ignore'});
-	const socket = join(dir, '.s.PGSQL.5432');
-	const deadline = Date.now() + 20_000;
-	while (!existsSync(socket)) {
+	// The socket appears before the server takes connections ("starting up"): pg_isready says when it does.
+	const ready = () => spawnSync(join(bin, 'pg_isready'), ['-q', '-h', dir, '-U', 'rootcamp']).status === 0;
+	const deadline = Date.now() + 30_000;
+	while (!ready()) {
 		if (Date.now() > deadline || server.exitCode !== null) {
 			throw new Error(`PostgreSQL did not start in ${dir}`);
 		}

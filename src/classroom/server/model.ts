@@ -79,7 +79,8 @@ const createClassModel = () => {
 					const cell = cellOf(row, lesson, step);
 					cell.openedAt ??= event.at;
 					if (cell.status === 'todo') {
-						cell.status = 'on';
+						// A failure verified before the step was opened (the app checks every step for its list) holds now.
+						cell.status = cell.message === undefined ? 'on' : 'fail';
 					}
 				}
 
@@ -160,6 +161,8 @@ const applyVerdict = (cell: Cell, event: StoredEvent) => {
 	}
 
 	if (cell.openedAt === undefined && cell.passedAt === undefined) {
+		// Not started: kept for when the student opens the step, not counted as a try.
+		Object.assign(cell, {check: event.check, message: event.message ?? '', expected: event.expected, actual: event.actual});
 		return;
 	}
 

@@ -1,0 +1,81 @@
+import {useEffect, useMemo, useRef, useState} from 'react';
+import {openReporter} from '../../classroom/student/reporter.ts';
+import type {StepRef} from '../../workshop/api.ts';
+import type {AppState} from '../state/types.ts';
+
+/** How often the app says it is still there, and sends what is queued. */
+const heartbeatMs = 15_000;
+
+/**
+ * The app's side of the classroom, when the learner joined one: the step opened, its verdict when
+ * it changes, the hint opened, a heartbeat. Each goes to the on-disk queue at once and is sent in
+ * the background (never awaited by the app: the screen never waits on the network). Returns the
+ * instructor's broadcast, for a banner.
+ */
+export function useClassroom(state: AppState, ref: StepRef | undefined): string | undefined {
+	const reporter = useMemo(() => openReporter(), []);
+	// One send at a time; an event queued meanwhile asks for one more round after it.
+	const sending = useRef<'idle' | 'sending' | 'again'>('idle');
+	const [broadcast, setBroadcast] = useState<string | undefined>();
+	const send = () => {
+		if (!reporter) {
+			return;
+		}
+
+		if (sending.current !== 'idle') {
+			sending.current = 'again';
+			return;
+		}
+
+		sending.current = 'sending';
+		reporter.send(1000).then(delivery => {
+			setBroadcast(delivery.state?.broadcast?.text || undefined);
+		}, () => undefined).finally(() => {
+			const again = sending.current === 'again';
+			sending.current = 'idle';
+			if (again) {
+				send();
+			}
+		});
+	};
+
+	const key = ref ? `${ref.lesson}/${ref.step}` : undefined;
+	const report = key ? state.reports[key] : undefined;
+	const onStep = state.screen === 'step';
+	useEffect(() => {
+		if (reporter && ref && onStep) {
+			reporter.stepOpened(ref);
+			send();
+		}
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [reporter, key, onStep]);
+	useEffect(() => {
+		if (reporter && ref && report && reporter.verdicts({lessons: [{id: ref.lesson, title: '', steps: [report]}]}) > 0) {
+			send();
+		}
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [reporter, key, report?.status, report?.message]);
+	useEffect(() => {
+		if (reporter && ref && state.hint) {
+			reporter.hint(ref);
+			send();
+		}
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [reporter, key, state.hint]);
+	useEffect(() => {
+		if (!reporter) {
+			return;
+		}
+
+		send();
+		const timer = setInterval(() => {
+			reporter.heartbeat();
+			send();
+		}, heartbeatMs);
+		return () => {
+			clearInterval(timer);
+		};
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [reporter]);
+	return broadcast;
+}

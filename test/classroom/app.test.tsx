@@ -1,0 +1,63 @@
+import {join} from 'node:path';
+import test from 'ava';
+import {render} from 'ink-testing-library';
+import {startClassroom} from '../../src/classroom/server/serve.ts';
+import {classroomFiles, saveMembership} from '../../src/classroom/student/membership.ts';
+import {initialState} from '../../src/ui/state/state.ts';
+import {WorkshopApp} from '../../src/ui/workshop-app.tsx';
+import {FakeWorkshop} from '../helpers/fake-workshop.ts';
+import {enter} from '../helpers/keys.ts';
+import {temporaryFolders} from '../helpers/temp-folders.ts';
+import {waitFor, waitForFrame} from '../helpers/wait-for.ts';
+import {get, instructorToken, joinUrl, origin, post} from './client.ts';
+
+const newFolder = temporaryFolders('rootcamp-app-classroom-');
+
+type View = {students: Array<{current?: {lesson: string; step: string}; cells: Record<string, {status: string; hints: number; message?: string}>}>};
+
+test('the app reports the step opened, its verdict and the hint, and shows the instructor\'s broadcast as a banner', async t => {
+	const running = await startClassroom({listen: '127.0.0.1:0', database: join(newFolder(), 'class.db')});
+	t.teardown(async () => running.close());
+	const base = joinUrl(running.join);
+	const joined = (await post(`${base}/join`, {name: 'Ann'})).body as {student: string; token: string};
+	await post(`${origin(running.join)}/api/broadcast`, {text: 'ten minutes left'}, instructorToken(running.dashboard));
+	// The app finds the classroom in rootcamp's state, as after `rootcamp join`.
+	const state = newFolder();
+	const previous = process.env.XDG_STATE_HOME;
+	process.env.XDG_STATE_HOME = state;
+	t.teardown(() => {
+		process.env.XDG_STATE_HOME = previous;
+	});
+	saveMembership(classroomFiles(join(state, 'rootcamp')), {url: base, name: 'Ann', student: joined.student, token: joined.token, joinedAt: ''});
+
+	const workshop = new FakeWorkshop({progress: {current: {lesson: 'beta', step: 'first'}}});
+	const app = render(<WorkshopApp workshop={workshop} initial={initialState(workshop.course, workshop.progress(), {yes: false})} color={false} watchMs={30}/>);
+	t.teardown(() => {
+		app.unmount();
+	});
+	await waitForFrame(app.lastFrame, 'instructor: ten minutes left', 5000);
+	app.stdin.write(enter);
+	await waitForFrame(app.lastFrame, 'h hint');
+	app.stdin.write('h');
+	await waitForFrame(app.lastFrame, 'Hint:');
+	const view = async () => (await get(`${origin(running.join)}/api/class`, instructorToken(running.dashboard))).body as View;
+	let seen: View | undefined;
+	const deadline = Date.now() + 5000;
+	while (Date.now() < deadline) {
+		seen = await view();
+		const cell = seen.students[0]?.cells['beta/first'];
+		if (cell?.status === 'fail' && cell.hints > 0) {
+			break;
+		}
+
+		await new Promise(resolve => {
+			setTimeout(resolve, 50);
+		});
+	}
+
+	t.like(seen?.students[0], {current: {lesson: 'beta', step: 'first'}});
+	t.like(seen?.students[0]?.cells['beta/first'], {status: 'fail', hints: 1});
+	t.regex(seen?.students[0]?.cells['beta/first']?.message ?? '', /not there yet/);
+	await waitFor(() => (app.lastFrame() ?? '').includes('instructor: ten minutes left'));
+	t.pass();
+});
