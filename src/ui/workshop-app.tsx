@@ -50,7 +50,7 @@ function App({workshop, initial, color, banner, sandbox, watchMs = watchInterval
 	const step = workshop.course.lessons[state.lesson]?.steps[state.step];
 	const {variables} = state;
 	// The instructor's broadcast, when the learner joined a classroom: a line above the screen.
-	const broadcast = useClassroom(state, ref);
+	const broadcast = useClassroom(state, ref, dispatch);
 	const screenRows = broadcast ? rows - 1 : rows;
 
 	const filled = useMemo(() => {

@@ -13,9 +13,9 @@ import {get, instructorToken, joinUrl, origin, post} from './client.ts';
 
 const newFolder = temporaryFolders('rootcamp-app-classroom-');
 
-type View = {students: Array<{current?: {lesson: string; step: string}; cells: Record<string, {status: string; hints: number; message?: string}>}>};
+type View = {help: Array<{name: string; lesson?: string; step?: string}>; students: Array<{current?: {lesson: string; step: string}; cells: Record<string, {status: string; hints: number; message?: string}>}>};
 
-test('the app reports the step opened, its verdict and the hint, and shows the instructor\'s broadcast as a banner', async t => {
+test('the app reports the step opened, its verdict, the hint and a request for help (!), and shows the instructor\'s broadcast as a banner', async t => {
 	const running = await startClassroom({listen: '127.0.0.1:0', database: join(newFolder(), 'class.db')});
 	t.teardown(async () => running.close());
 	const base = joinUrl(running.join);
@@ -40,13 +40,16 @@ test('the app reports the step opened, its verdict and the hint, and shows the i
 	await waitForFrame(app.lastFrame, 'h hint');
 	app.stdin.write('h');
 	await waitForFrame(app.lastFrame, 'Hint:');
+	await waitForFrame(app.lastFrame, '! ask for help');
+	app.stdin.write('!');
+	await waitForFrame(app.lastFrame, 'Asked for help');
 	const view = async () => (await get(`${origin(running.join)}/api/class`, instructorToken(running.dashboard))).body as View;
 	let seen: View | undefined;
 	const deadline = Date.now() + 5000;
 	while (Date.now() < deadline) {
 		seen = await view();
 		const cell = seen.students[0]?.cells['beta/first'];
-		if (cell?.status === 'fail' && cell.hints > 0) {
+		if (cell?.status === 'fail' && cell.hints > 0 && seen.help.length > 0) {
 			break;
 		}
 
@@ -58,6 +61,7 @@ test('the app reports the step opened, its verdict and the hint, and shows the i
 	t.like(seen?.students[0], {current: {lesson: 'beta', step: 'first'}});
 	t.like(seen?.students[0]?.cells['beta/first'], {status: 'fail', hints: 1});
 	t.regex(seen?.students[0]?.cells['beta/first']?.message ?? '', /not there yet/);
+	t.like(seen?.help, [{name: 'Ann', lesson: 'beta', step: 'first'}], 'the ! key asked for help on the open step');
 	await waitFor(() => (app.lastFrame() ?? '').includes('instructor: ten minutes left'));
 	t.pass();
 });

@@ -1,7 +1,7 @@
-import {useEffect, useMemo, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState, type Dispatch} from 'react';
 import {openReporter} from '../../classroom/student/reporter.ts';
 import type {StepRef} from '../../workshop/api.ts';
-import type {AppState} from '../state/types.ts';
+import type {Action, AppState} from '../state/types.ts';
 
 /** How often the app says it is still there, and sends what is queued. */
 const heartbeatMs = 15_000;
@@ -9,10 +9,11 @@ const heartbeatMs = 15_000;
 /**
  * The app's side of the classroom, when the learner joined one: the step opened, its verdict when
  * it changes, the hint opened, a heartbeat. Each goes to the on-disk queue at once and is sent in
- * the background (never awaited by the app: the screen never waits on the network). Returns the
+ * the background (never awaited by the app: the screen never waits on the network); `!` asks for
+ * help (the reducer counts the requests, one event each). Returns the
  * instructor's broadcast, for a banner.
  */
-export function useClassroom(state: AppState, ref: StepRef | undefined): string | undefined {
+export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch: Dispatch<Action>): string | undefined {
 	const reporter = useMemo(() => openReporter(), []);
 	// One send at a time; an event queued meanwhile asks for one more round after it.
 	const sending = useRef<'idle' | 'sending' | 'again'>('idle');
@@ -63,10 +64,18 @@ export function useClassroom(state: AppState, ref: StepRef | undefined): string 
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [reporter, key, state.hint]);
 	useEffect(() => {
+		if (reporter && state.helpRequests > 0) {
+			reporter.help(ref);
+			send();
+		}
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [reporter, state.helpRequests]);
+	useEffect(() => {
 		if (!reporter) {
 			return;
 		}
 
+		dispatch({type: 'classroom'});
 		send();
 		const timer = setInterval(() => {
 			reporter.heartbeat();

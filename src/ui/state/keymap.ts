@@ -120,6 +120,10 @@ function onEveryScreen(input: string): Action | undefined {
 		return {type: 'shell'};
 	}
 
+	if (input === '!') {
+		return {type: 'help-request'};
+	}
+
 	return input === 'q' ? {type: 'quit'} : undefined;
 }
 
@@ -157,6 +161,7 @@ export function footerKeys(state: AppState, options: {scrolls: boolean; narrow: 
 				{key: 'p/←', label: 'previous'},
 				{key: 'l', label: 'lessons'},
 				{key: 's', label: 'shell'},
+				...(state.classroom ? [{key: '!', label: 'ask for help'}] : []),
 				{key: 'q', label: 'quit'},
 			];
 		}

@@ -35,6 +35,8 @@ export function initialState(course: Course, progress: Progress, options: {yes: 
 		diagram: false,
 		scroll: 0,
 		verifies: 0,
+		classroom: false,
+		helpRequests: 0,
 		verifying: false,
 		listChecks: 1,
 		listChecked: 0,
@@ -86,6 +88,14 @@ export function reducer(state: AppState, action: Action): AppState {
 
 		case 'returned': {
 			return {...state, exit: undefined};
+		}
+
+		case 'classroom': {
+			return {...state, classroom: true};
+		}
+
+		case 'help-request': {
+			return state.classroom ? {...state, helpRequests: state.helpRequests + 1, notice: 'Asked for help: the instructor sees it in the help queue, in the order it came.'} : state;
 		}
 
 		case 'quit': {

@@ -72,6 +72,10 @@ export type AppState = {
 	notice?: string;
 	/** The app is to quit or step aside for a shell; the root component acts on it. */
 	exit?: 'quit' | 'shell';
+	/** The learner joined a classroom (`rootcamp join`): `!` asks for help. */
+	classroom: boolean;
+	/** Requests for help asked for with `!`; the classroom hook sends one per increment. */
+	helpRequests: number;
 };
 
 /** Everything that can happen to the app: keys, engine answers, timers. */
@@ -102,6 +106,8 @@ export type Action =
 	| {type: 'error'; message: string; source?: 'watch' | 'action'}
 	| {type: 'shell'}
 	| {type: 'returned'}
+	| {type: 'classroom'}
+	| {type: 'help-request'}
 	| {type: 'quit'};
 
 /** The actions of each slice of the reducer. */
