@@ -28,6 +28,11 @@ export const classroomCommand = async (argv: string[], output: Output): Promise<
 			output.out(`Students join with:\n  ${running.join}\nDashboard (keep this address to yourself: it carries the instructor's token):\n  ${running.dashboard}\nListening on ${running.listen}; Ctrl-C stops.`);
 		}
 
+		// On a terminal, a live line: who joined, where the class is, who is stuck or waiting.
+		const live = !values.json && process.stdout.isTTY ? setInterval(() => {
+			output.raw(`\r\u001B[2K${running.summary()}`);
+		}, 2000) : undefined;
+
 		await new Promise<void>(resolve => {
 			const stop = () => {
 				resolve();
@@ -36,6 +41,7 @@ export const classroomCommand = async (argv: string[], output: Output): Promise<
 			process.once('SIGINT', stop);
 			process.once('SIGTERM', stop);
 		});
+		clearInterval(live);
 		await running.close();
 		return 0;
 	}

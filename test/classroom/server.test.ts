@@ -35,6 +35,8 @@ test('a student joins, posts events once each however often they are sent, and r
 	t.deepEqual(again.body.accepted, [event.id], 'a resend is accepted');
 	const {students} = await classOf(running);
 	t.is(students[0]!.cells['enter/proc']!.status, 'pass');
+	await post(`${base}/events`, {events: [{id: randomUUID(), kind: 'step-opened', at: Date.now(), lesson: 'enter', step: 'ps'}, {id: randomUUID(), kind: 'help', at: Date.now()}]}, token);
+	t.is(running.summary(), '1 joined · most on enter (1) · 0 stuck · 1 waiting for help', 'the serve terminal\'s line');
 
 	// The instructor sets the pace and broadcasts; the next answer to a student carries both.
 	const teacher = instructorToken(running.dashboard);
@@ -48,7 +50,7 @@ test('a student joins, posts events once each however often they are sent, and r
 	const {default: Database} = await import('better-sqlite3');
 	const db = new Database(database, {readonly: true});
 	t.teardown(() => db.close());
-	t.is((db.prepare('SELECT COUNT(*) AS n FROM events').get() as {n: number}).n, 1);
+	t.is((db.prepare('SELECT COUNT(*) AS n FROM events').get() as {n: number}).n, 3, 'the pass once, the step opened and the help');
 	const secret = token.split('.')[1]!;
 	t.false(readFileSync(database).includes(secret), 'no token in the database file');
 	t.notRegex(JSON.stringify(db.prepare('SELECT * FROM students').all()), new RegExp(secret));

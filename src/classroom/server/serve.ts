@@ -4,6 +4,7 @@ import {networkInterfaces} from 'node:os';
 import {UsageError} from '../../errors.ts';
 import {createClassroomServer, type ServerOptions} from './http.ts';
 import {courseSteps, loadClass} from './load-class.ts';
+import {classSummary} from './stats.ts';
 
 /**
  * All interfaces, port 7420: students join from their own machines or VMs on the classroom's LAN,
@@ -42,6 +43,8 @@ export type RunningClassroom = {
 	join: string;
 	dashboard: string;
 	listen: string;
+	/** One line for the instructor's terminal: joined, where the class is, stuck, waiting for help. */
+	summary(): string;
 	close(): Promise<void>;
 };
 
@@ -66,6 +69,7 @@ export const startClassroom = async (options: {listen?: string; database?: strin
 		join: `rootcamp join http://${shown}/class/${classKey} --name "YOUR NAME"`,
 		dashboard: `http://${shown}/dashboard?token=${instructorToken}`,
 		listen: `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+		summary: () => classSummary(model, steps),
 		async close() {
 			dashboard.close();
 			server.closeAllConnections();

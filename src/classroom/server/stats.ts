@@ -91,3 +91,23 @@ export const classView = (model: ClassModel, steps: Array<{lesson: string; step:
 		help: model.help().filter(request => !request.done),
 	};
 };
+
+/** `12 joined · most on enter (7) · 2 stuck · 1 waiting for help`: the serve terminal's line. */
+export const classSummary = (model: ClassModel, steps: Array<{lesson: string; step: string}>, now = Date.now()) => {
+	const present = model.students().filter(student => student.leftAt === null);
+	const lessons = new Map<string, number>();
+	for (const student of present) {
+		if (student.current) {
+			lessons.set(student.current.lesson, (lessons.get(student.current.lesson) ?? 0) + 1);
+		}
+	}
+
+	const [top] = [...lessons].sort((a, b) => b[1] - a[1]);
+	const {stuck, help} = classView(model, steps, now);
+	return [
+		`${present.length} joined`,
+		...(top ? [`most on ${top[0]} (${top[1]})`] : []),
+		`${Object.keys(stuck).length} stuck`,
+		`${help.length} waiting for help`,
+	].join(' · ');
+};
