@@ -1,6 +1,3 @@
-import type {LayersSnapshot} from './layers-snapshot.ts';
-import type {RuntimeSnapshot} from './runtime-snapshot.ts';
-import type {RuntimeReport} from './runtime-report.ts';
 import type {CheckResult, Status} from '../check/types.ts';
 import type {Probes} from '../host/probes.ts';
 import type {BlockTarget, Course, Lesson, Route, SideShell, Step, Variables} from '../lesson/types.ts';
@@ -12,6 +9,9 @@ import type {Entry} from '../host/rootfs/entries.ts';
 import type {Neighbor} from '../host/net/neighbors.ts';
 import type {IpRoute} from '../host/net/routes.ts';
 import type {FaasSnapshot} from '../host/faas/handler.ts';
+import type {LayersSnapshot} from './layers-snapshot.ts';
+import type {RuntimeSnapshot} from './runtime-snapshot.ts';
+import type {RuntimeReport} from './runtime-report.ts';
 
 /** Names one step: `{lesson: 'enter', step: 'proc'}`, written `enter/proc`. */
 export type StepRef = {lesson: string; step: string};

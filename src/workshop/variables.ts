@@ -36,7 +36,7 @@ export const staticVariables = (rootfs: string, route: Route, paths: Paths, {pro
 };
 
 /** Where the layers lesson keeps its layers (`{{layers}}`), and the overlay its layered shell is rooted in. */
-export const layersDir = (paths: Paths): string => join(paths.cache, 'layers');
+const layersDir = (paths: Paths): string => join(paths.cache, 'layers');
 export const layeredRoot = (paths: Paths): string => join(layersDir(paths), 'merged');
 
 /** The running rootcamp's own CLI, absolute (the installed package's dist/cli.js), so a shown `rootcamp …` line runs as copied. */
