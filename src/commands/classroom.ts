@@ -25,6 +25,9 @@ export const classroomCommand = async (argv: string[], output: Output): Promise<
 		if (values.json) {
 			output.out(JSON.stringify({join: running.join, dashboard: running.dashboard, listen: running.listen}));
 		} else {
+			// The join address as a QR code too, for the projector: a phone reads it off the wall.
+			const {default: qrCode} = await import('qrcode');
+			output.out(await qrCode.toString(running.join.split(' ')[2]!, {type: 'terminal', small: true}));
 			output.out(`Students join with:\n  ${running.join}\nDashboard (keep this address to yourself: it carries the instructor's token):\n  ${running.dashboard}\nListening on ${running.listen}; Ctrl-C stops.`);
 		}
 

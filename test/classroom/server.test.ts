@@ -115,6 +115,22 @@ test('a restart keeps the class: its key, students, events and state', async t =
 	t.is((await classOf(second)).students[0]!.cells['enter/proc']!.status, 'pass');
 });
 
+test('rootcamp classroom serve prints a QR code of the join address, the join command and the dashboard', async t => {
+	const child = spawn(process.execPath, [cli, 'classroom', 'serve', '--listen', '127.0.0.1:0'], {env: {...process.env, XDG_STATE_HOME: join(newFolder(), 'state')}, stdio: ['ignore', 'pipe', 'inherit']});
+	t.teardown(() => child.kill('SIGKILL'));
+	let printed = '';
+	for await (const chunk of child.stdout) {
+		printed += String(chunk);
+		if (printed.includes('Ctrl-C stops')) {
+			break;
+		}
+	}
+
+	t.regex(printed, /[▀▄█]{10}/, 'a QR code in block characters');
+	t.regex(printed, /Students join with:\n {2}rootcamp join http:\/\/127\.0\.0\.1:\d+\/class\/[\w-]+ --name "YOUR NAME"/);
+	t.regex(printed, /http:\/\/127\.0\.0\.1:\d+\/dashboard\?token=[\w-]+/);
+});
+
 test('rootcamp classroom serve --json prints one object first, then serves until stopped', async t => {
 	const home = newFolder();
 	const child = spawn(process.execPath, [cli, 'classroom', 'serve', '--listen', '127.0.0.1:0', '--json'], {env: {...process.env, XDG_STATE_HOME: join(home, 'state')}, stdio: ['ignore', 'pipe', 'inherit']});
