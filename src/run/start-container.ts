@@ -80,7 +80,10 @@ export const waitForShell = async <T>(
  * the shell printed since. The shell holds its FIFO open for reading and writing, so opening it
  * here never blocks.
  */
-export const typeIntoShell = async (started: {stdin: string; log: string}, script: string, settle: () => Promise<boolean>, timeoutMs = 10_000): Promise<string> => {
+/** How long a typed block may take to settle: a memory hog in a slow (emulated) machine's 32M group needs more than 10 s. */
+const settleTimeoutMs = 60_000;
+
+export const typeIntoShell = async (started: {stdin: string; log: string}, script: string, settle: () => Promise<boolean>, timeoutMs = settleTimeoutMs): Promise<string> => {
 	const before = sizeOf(started.log);
 	const fd = openSync(started.stdin, constants.O_WRONLY | constants.O_NONBLOCK);
 	try {

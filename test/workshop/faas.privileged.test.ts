@@ -1,13 +1,14 @@
 import {spawnSync} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync, readlinkSync} from 'node:fs';
 import {join} from 'node:path';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {groupDirs, readCgroupHierarchy} from '../../src/host/cgroup/cgroup.ts';
 import {answerComplete, parseAnswer, requestNamespaces} from '../../src/host/faas/answer.ts';
 import {openRequest} from '../../src/host/faas/client.ts';
 import {ask, watchLimit} from '../../src/host/faas/requests.ts';
 import {childGroups, processesRootedUnder} from '../../src/host/faas/residue.ts';
 import {treeFingerprint} from '../../src/host/rootfs/tree.ts';
+import type {Route} from '../../src/lesson/types.ts';
 import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {assertNothingLeft, cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
@@ -42,7 +43,7 @@ const hostFree = () => faasGroups().every(path => !existsSync(path))
 
 const listeners = (socket: string) => spawnSync('ps', ['-C', 'socat', '-o', 'pid=,args='], {encoding: 'utf8'}).stdout.split('\n').filter(line => line.includes(socket));
 
-const cannotServe = (): string | undefined => {
+const cannotServe = (route: Route): string | undefined => {
 	if (readCgroupHierarchy().version === 'none') {
 		return 'no usable control groups';
 	}
@@ -51,23 +52,24 @@ const cannotServe = (): string | undefined => {
 		return 'socat is not installed (apt-get install socat)';
 	}
 
+	if (route === 'debootstrap') {
+		return spawnSync('sh', ['-c', 'command -v debootstrap']).status === 0 ? undefined : 'debootstrap is not installed';
+	}
+
 	return existsSync('/bin/busybox') ? undefined : 'busybox-static is not installed';
 };
 
 /**
- * As a learner would: `rootcamp solve` runs the write-up's four lessons on a busybox rootfs, the
- * layers lesson's two layers are made, then the faas lesson is walked step by step on the real
+ * As a learner would: `rootcamp solve` runs the write-up's four lessons (on a debootstrap rootfs,
+ * only copy: the service needs the tarball, not the write-up's container), the layers lesson's
+ * two layers are made, then the faas lesson is walked step by step on the real
  * kernel (each step fails before, runs, passes after, "what changed" names it). After its steps,
  * rootcamp's own client asks the service again and the host is read from outside: two requests
  * held at once really are in different namespaces, a request leaves no directory, mount, process
  * or group, a fork bomb is refused forks and the next request answers. Then `reset --purge` leaves
  * no listener, socket, group, mount or folder.
  */
-test.serial('faas after the write-up, on a busybox rootfs', async t => {
-	if (!requirePrivileges(t, cannotServe())) {
-		return;
-	}
-
+const walkFaas = async (t: ExecutionContext, route: Route, before: string[]) => {
 	t.timeout(10 * 60_000);
 	await waitFor(hostFree, {timeout: 5 * 60_000, describe: () => 'another workshop on this host still holds vethHost, vethCont or the control group faas'});
 	const othersBefore = residue();
@@ -76,15 +78,15 @@ test.serial('faas after the write-up, on a busybox rootfs', async t => {
 		rootcamp(['reset', '--purge', '--yes', '--rootfs', area.rootfs], area.env);
 		area.remove();
 	});
-	for (const lesson of writeUp) {
-		const solve = rootcamp(['solve', lesson, '--yes', '--route', 'busybox', '--rootfs', area.rootfs], area.env);
+	for (const lesson of before) {
+		const solve = rootcamp(['solve', lesson, '--yes', '--route', route, '--rootfs', area.rootfs], area.env);
 		t.is(solve.status, 0, `solve ${lesson}:\n${solve.stdout}${solve.stderr}`);
 	}
 
-	const engine = await openWorkshop({rootfs: area.rootfs, route: 'busybox', paths: area.paths});
+	const engine = await openWorkshop({rootfs: area.rootfs, route, paths: area.paths});
 	const layers = join(area.paths.cache, 'layers');
 	if (engine.course.lessons.some(lesson => lesson.id === 'layers')) {
-		const solve = rootcamp(['solve', 'layers/layers', '--yes', '--route', 'busybox', '--rootfs', area.rootfs], area.env);
+		const solve = rootcamp(['solve', 'layers/layers', '--yes', '--route', route, '--rootfs', area.rootfs], area.env);
 		t.is(solve.status, 0, `solve layers/layers:\n${solve.stdout}${solve.stderr}`);
 	} else {
 		// The layers lesson's first step, as it writes it.
@@ -101,7 +103,7 @@ test.serial('faas after the write-up, on a busybox rootfs', async t => {
 	const describeLeft = () => `left: ${readdirSync(requests).join(', ')}; processes ${processesRootedUnder(requests).join(', ')}; groups ${childGroups(readCgroupHierarchy(), 'faas').join(', ')}`;
 	const hostNamespace = (kind: string) => readlinkSync(`/proc/self/ns/${kind}`);
 
-	await walkSteps(t, engine, engine.course.lessons.filter(lesson => lesson.id === 'faas'), {changeNamed, everyStepNamed: true, route: 'busybox', async afterStep(ref) {
+	await walkSteps(t, engine, engine.course.lessons.filter(lesson => lesson.id === 'faas'), {changeNamed, everyStepNamed: true, route, async afterStep(ref) {
 		switch (stepKey(ref)) {
 			case 'faas/isolated': {
 				// From outside, while both requests are held open: each answer's namespaces are those of
@@ -178,4 +180,16 @@ test.serial('faas after the write-up, on a busybox rootfs', async t => {
 	t.false(existsSync(dir), 'the lesson\'s folder is gone');
 	t.deepEqual(faasGroups().filter(path => existsSync(path)), [], 'no control group of the lesson is left');
 	assertNothingLeft(t, othersBefore, area.dir);
+};
+
+test.serial('faas after the write-up, on a busybox rootfs', async t => {
+	if (requirePrivileges(t, cannotServe('busybox'))) {
+		await walkFaas(t, 'busybox', writeUp);
+	}
+});
+
+test.serial('faas on a debootstrap rootfs (dash runs the function)', async t => {
+	if (requirePrivileges(t, cannotServe('debootstrap'))) {
+		await walkFaas(t, 'debootstrap', ['copy']);
+	}
 });
