@@ -12,7 +12,8 @@ import {get, joinUrl, post, verdict} from './client.ts';
 
 const newFolder = temporaryFolders('rootcamp-dashboard-');
 const chromium = '/usr/bin/chromium';
-const artifacts = new URL('../artifacts/', import.meta.url).pathname;
+// Outside test/: nothing under test/ may be git-ignored (test/tracked.test.ts), and a screenshot must be.
+const artifacts = new URL('../../artifacts/', import.meta.url).pathname;
 const xss = '<img src=x onerror=alert(1)>';
 
 const event = (kind: string, fields: Record<string, unknown> = {}) => ({id: randomUUID(), kind, at: Date.now(), ...fields});
