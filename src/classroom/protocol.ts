@@ -48,7 +48,7 @@ export type ClassState = {
 	broadcast: {text: string; at: number} | null;
 };
 
-const classStateSchema = z.object({
+export const classStateSchema = z.object({
 	pace: z.object({lesson: z.string(), step: z.string()}).nullable(),
 	broadcast: z.object({text: z.string(), at: z.number()}).nullable(),
 });

@@ -6,6 +6,7 @@ import {ErrorBoundary} from './components/error-boundary.tsx';
 import {errorMessage} from './view/errors.ts';
 import {LessonList} from './components/lesson-list.tsx';
 import {buildLessonView} from './view/lesson-view.ts';
+import {classroomBanner} from './view/classroom-banner.ts';
 import {renderMarkdown} from './view/markdown.ts';
 import {currentRef, reducer, stepKey, type AppState} from './state/state.ts';
 import {StepScreen} from './components/step-screen.tsx';
@@ -49,9 +50,10 @@ function App({workshop, initial, color, banner, sandbox, watchMs = watchInterval
 	const key = ref ? stepKey(ref) : undefined;
 	const step = workshop.course.lessons[state.lesson]?.steps[state.step];
 	const {variables} = state;
-	// The instructor's broadcast, when the learner joined a classroom: a line above the screen.
-	const broadcast = useClassroom(state, ref, dispatch);
-	const screenRows = broadcast ? rows - 1 : rows;
+	// When the learner joined a classroom: the instructor's message and pace, a line above the screen.
+	const classroom = useClassroom(state, ref, dispatch);
+	const classLine = classroom ? classroomBanner(classroom, state.screen === 'step' ? ref : undefined) : undefined;
+	const screenRows = classLine ? rows - 1 : rows;
 
 	const filled = useMemo(() => {
 		if (!ref || !variables) {
@@ -142,7 +144,7 @@ function App({workshop, initial, color, banner, sandbox, watchMs = watchInterval
 
 	return (
 		<Box flexDirection='column' height={Math.max(1, rows - 1)} overflow='hidden'>
-			{broadcast ? <Text inverse wrap='truncate-end'>{` instructor: ${broadcast} `}</Text> : undefined}
+			{classLine ? <Text inverse wrap='truncate-end'>{` ${classLine} `}</Text> : undefined}
 			{stepView ? <StepScreen view={stepView} setup={state.setup}/> : <LessonList view={lessonView!}/>}
 		</Box>
 	);

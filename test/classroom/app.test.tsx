@@ -65,3 +65,38 @@ test('the app reports the step opened, its verdict, the hint and a request for h
 	await waitFor(() => (app.lastFrame() ?? '').includes('instructor: ten minutes left'));
 	t.pass();
 });
+
+test('the app shows the pace the instructor sets while it runs, without waiting for a heartbeat, and says what waits when the classroom goes away', async t => {
+	const running = await startClassroom({listen: '127.0.0.1:0', database: join(newFolder(), 'class.db')});
+	let open = true;
+	t.teardown(async () => (open ? running.close() : undefined));
+	const base = joinUrl(running.join);
+	const joined = (await post(`${base}/join`, {name: 'Bo'})).body as {student: string; token: string};
+	const state = newFolder();
+	const previous = process.env.XDG_STATE_HOME;
+	process.env.XDG_STATE_HOME = state;
+	t.teardown(() => {
+		process.env.XDG_STATE_HOME = previous;
+	});
+	saveMembership(classroomFiles(join(state, 'rootcamp')), {url: base, name: 'Bo', student: joined.student, token: joined.token, joinedAt: ''});
+	const workshop = new FakeWorkshop({progress: {current: {lesson: 'beta', step: 'first'}}});
+	const app = render(<WorkshopApp workshop={workshop} initial={initialState(workshop.course, workshop.progress(), {yes: false})} color={false} watchMs={30}/>);
+	t.teardown(() => {
+		app.unmount();
+	});
+	app.stdin.write(enter);
+	await waitForFrame(app.lastFrame, 'h hint');
+	// Give the first send time to settle, so the pace below cannot ride on its answer.
+	await new Promise(resolve => {
+		setTimeout(resolve, 300);
+	});
+	await post(`${origin(running.join)}/api/pace`, {lesson: 'beta', step: 'first'}, instructorToken(running.dashboard));
+	await waitForFrame(app.lastFrame, 'the class is at beta/first (you are here)', 1000);
+
+	// The server stops: the next events stay on disk, and the banner says so.
+	open = false;
+	await running.close();
+	app.stdin.write('h');
+	await waitForFrame(app.lastFrame, /\d+ events? queued: the classroom is away/, 5000);
+	t.regex(app.lastFrame() ?? '', /the class is at beta\/first/, 'the last class state is still shown');
+});

@@ -5,6 +5,7 @@ import {HttpError, readJson, sendJson} from './body.ts';
 import type {Dashboard} from './dashboard.ts';
 import type {ClassModel} from './model.ts';
 import {rateLimiter} from './rate-limit.ts';
+import {createStateStreams} from './state-streams.ts';
 import type {Store, Student} from './store.ts';
 
 export type ServerOptions = {
@@ -77,6 +78,7 @@ export const createClassroomServer = (options: ServerOptions) => {
 	};
 
 	const state = (): ClassState => store.classState();
+	const stateStreams = createStateStreams(state);
 
 	const route = async (request: IncomingMessage, response: ServerResponse) => {
 		const url = new URL(request.url ?? '/', 'http://classroom');
@@ -107,6 +109,12 @@ export const createClassroomServer = (options: ServerOptions) => {
 				}
 
 				sendJson(response, 200, {accepted, state: state()});
+				return;
+			}
+
+			if (method === 'GET' && action === '/state/stream') {
+				student(request);
+				stateStreams.open(request, response);
 				return;
 			}
 
@@ -184,10 +192,11 @@ export const createClassroomServer = (options: ServerOptions) => {
 		}
 
 		changed({});
+		stateStreams.publish();
 		sendJson(response, 200, {state: state()});
 	};
 
-	return createServer((request, response) => {
+	const server = createServer((request, response) => {
 		route(request, response).catch((error: unknown) => {
 			if (response.headersSent) {
 				response.destroy();
@@ -204,4 +213,8 @@ export const createClassroomServer = (options: ServerOptions) => {
 			process.stderr.write(`classroom: ${error instanceof Error ? error.stack : String(error)}\n`);
 		});
 	});
+	server.once('close', () => {
+		stateStreams.close();
+	});
+	return server;
 };

@@ -1,8 +1,10 @@
 import {readJsonOrSetAside, writeJsonAtomic} from '../../workshop/atomic-file.ts';
 import type {Report, StepReport, StepRef} from '../../workshop/api.ts';
+import type {ClassState} from '../protocol.ts';
 import {classroomFiles, readMembership, type ClassroomFiles, type Membership} from './membership.ts';
 import {eventQueue, type NewEvent} from './queue.ts';
 import {deliver, type Delivery} from './sender.ts';
+import {watchClassState} from './state-stream.ts';
 
 type Sent = Record<string, string>;
 const isSent = (value: unknown): value is Sent => typeof value === 'object' && value !== null;
@@ -35,6 +37,8 @@ export type Reporter = {
 	heartbeat(): void;
 	reset(result: {left: string[]}): void;
 	send(timeoutMs?: number): Promise<Delivery>;
+	/** Follows the class state live until the returned function is called. */
+	watchState(onState: (state: ClassState) => void): () => void;
 };
 
 export const openReporter = (files: ClassroomFiles = classroomFiles()): Reporter | undefined => {
@@ -89,6 +93,7 @@ export const openReporter = (files: ClassroomFiles = classroomFiles()): Reporter
 			queue.add([{kind: 'reset', clean: left.length === 0, left: left.slice(0, 50).map(text => cut(text, 200)!)}]);
 		},
 		send: async (timeoutMs = 1000) => deliver(files, membership, timeoutMs),
+		watchState: onState => watchClassState(files, membership, onState),
 	};
 };
 

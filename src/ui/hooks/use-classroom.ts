@@ -2,6 +2,7 @@ import {useEffect, useMemo, useRef, useState, type Dispatch} from 'react';
 import {openReporter} from '../../classroom/student/reporter.ts';
 import type {StepRef} from '../../workshop/api.ts';
 import type {Action, AppState} from '../state/types.ts';
+import type {ClassroomStatus} from '../view/classroom-banner.ts';
 
 /** How often the app says it is still there, and sends what is queued. */
 const heartbeatMs = 15_000;
@@ -10,14 +11,14 @@ const heartbeatMs = 15_000;
  * The app's side of the classroom, when the learner joined one: the step opened, its verdict when
  * it changes, the hint opened, a heartbeat. Each goes to the on-disk queue at once and is sent in
  * the background (never awaited by the app: the screen never waits on the network); `!` asks for
- * help (the reducer counts the requests, one event each). Returns the
- * instructor's broadcast, for a banner.
+ * help (the reducer counts the requests, one event each). The class state (pace, broadcast) is
+ * followed live from the server's stream. Returns what the banner shows.
  */
-export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch: Dispatch<Action>): string | undefined {
+export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch: Dispatch<Action>): ClassroomStatus | undefined {
 	const reporter = useMemo(() => openReporter(), []);
 	// One send at a time; an event queued meanwhile asks for one more round after it.
 	const sending = useRef<'idle' | 'sending' | 'again'>('idle');
-	const [broadcast, setBroadcast] = useState<string | undefined>();
+	const [status, setStatus] = useState<ClassroomStatus | undefined>();
 	const send = () => {
 		if (!reporter) {
 			return;
@@ -30,7 +31,9 @@ export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch
 
 		sending.current = 'sending';
 		reporter.send(1000).then(delivery => {
-			setBroadcast(delivery.state?.broadcast?.text || undefined);
+			// "Another rootcamp is sending" is not the server being away: only a failed exchange is.
+			const away = delivery.problem !== undefined && !delivery.problem.startsWith('another');
+			setStatus(previous => ({state: delivery.state ?? previous?.state, queued: delivery.left, away}));
 		}, () => undefined).finally(() => {
 			const again = sending.current === 'again';
 			sending.current = 'idle';
@@ -81,10 +84,14 @@ export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch
 			reporter.heartbeat();
 			send();
 		}, heartbeatMs);
+		const stopWatching = reporter.watchState(classState => {
+			setStatus(previous => ({queued: 0, away: false, ...previous, state: classState}));
+		});
 		return () => {
 			clearInterval(timer);
+			stopWatching();
 		};
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [reporter]);
-	return broadcast;
+	return status;
 }
