@@ -3,33 +3,18 @@ import {randomUUID} from 'node:crypto';
 import {existsSync, mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import puppeteer, {type Browser, type Page} from 'puppeteer-core';
+import type {Page} from 'puppeteer-core';
 import {startClassroom} from '../../src/classroom/server/serve.ts';
 import {courseSteps} from '../../src/classroom/server/load-class.ts';
 import {cli} from '../helpers/privileged.ts';
 import {temporaryFolders} from '../helpers/temp-folders.ts';
+import {artifacts, chromium, inPage, launch, waitIn} from './browser.ts';
 import {get, joinUrl, post, verdict} from './client.ts';
 
 const newFolder = temporaryFolders('rootcamp-dashboard-');
-const chromium = '/usr/bin/chromium';
-// Outside test/: nothing under test/ may be git-ignored (test/tracked.test.ts), and a screenshot must be.
-const artifacts = new URL('../../artifacts/', import.meta.url).pathname;
 const xss = '<img src=x onerror=alert(1)>';
 
 const event = (kind: string, fields: Record<string, unknown> = {}) => ({id: randomUUID(), kind, at: Date.now(), ...fields});
-
-/** Headless Chromium from Debian, never a downloaded one; every name but loopback resolves to nothing. */
-const launch = async (): Promise<Browser> => puppeteer.launch({
-	executablePath: chromium,
-	headless: true,
-	args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-});
-
-// The page's side is written as expressions the browser evaluates: this project's TypeScript knows Node, not the DOM.
-const inPage = async <T>(page: Page, expression: string) => page.evaluate(expression) as Promise<T>;
-const waitIn = async (page: Page, expression: string, timeout = 3000) => {
-	await page.waitForFunction(expression, {timeout});
-};
 
 const text = async (page: Page, selector: string) => inPage<string | undefined>(page, `document.querySelector(${JSON.stringify(selector)})?.textContent`);
 
