@@ -24,3 +24,14 @@ test('inside a sandbox the step screen\'s header names it', t => {
 	t.regex(header(note), /^rootcamp \(sandbox lab\) › 1\//);
 	t.regex(header(), /^rootcamp › 1\//);
 });
+
+test('inside a sandbox the diagram, beside the step or in its place, is titled with the sandbox', t => {
+	const step = workshop.course.lessons[0]!.steps[0]!;
+	const setup = {rootfs: '/ubunturoot', container: null, hostLinks: [], containerLinks: [], containerOnlyMounts: []};
+	const open = (...actions: Action[]) => [{type: 'open'} as Action, {type: 'setup', setup} as Action, ...actions].reduce(reducer, initialState(workshop.course, workshop.progress(), {yes: false}));
+	const view = (state: ReturnType<typeof open>, columns: number) => buildStepView({state, step, prose: 'Prose.', commands: [], variables: workshop.variableValues, hint: '', columns, rows: 30, sandbox: note});
+	t.is(view(open(), 140).side?.sandbox, note, 'the wide diagram column is given the note');
+	const narrow = view(open({type: 'diagram'}), 80).prose.map(row => lineText(row)).join('\n');
+	t.regex(narrow, /SANDBOX lab/);
+	t.regex(narrow, /│ its own network; the host's is\s+│[^\n]*\n│ untouched\s+│/, 'wrapped in the narrow box, not cut');
+});

@@ -6,6 +6,7 @@ import {parseMountinfo} from '../../src/host/proc/mountinfo.ts';
 import {processesIn, startTimeOf, ticksSinceBoot, type SandboxRecord} from '../../src/sandbox/record.ts';
 import {cli as builtCli, repo, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
 import {waitFor} from '../helpers/wait-for.ts';
+import {Tmux} from '../e2e/tmux.ts';
 
 /** The write-up's lessons, which every sandbox solves on the busybox route. */
 const writeUp = ['copy', 'enter', 'network-basic', 'network-advanced'];
@@ -287,6 +288,47 @@ test.serial('sandbox shell runs the write-up\'s host commands as written, in the
 	const record = recordOf(area, 'sh1');
 	t.true(existsSync(join(area.paths.state, 'sandboxes/sh1/root/ubunturoot')), 'the sandbox\'s /ubunturoot is in its own folder');
 	const removal = await rootcamp(['sandbox', 'rm', 'sh1'], area.env);
+	const removedBy = ticksSinceBoot();
+	t.is(removal.status, 0, removal.stdout + removal.stderr);
+	assertGone(t, area, record, removedBy);
+	assertNothingLeft(t, othersBefore, area.dir);
+});
+
+test.serial('the app inside a sandbox names it in its header and draws the sandbox, not the host, in its diagram', async t => {
+	if (!requirePrivileges(t, spawnSync('sh', ['-c', 'command -v tmux']).status === 0 ? cannotSandbox() : 'tmux is not installed')) {
+		return;
+	}
+
+	const othersBefore = residue();
+	const area = scratch('sandbox-app');
+	const tmux = new Tmux(`rootcamp-sandbox-app-${process.pid}`);
+	t.teardown(async () => {
+		tmux.kill();
+		await removeAll(area);
+		area.remove();
+	});
+	const env = `XDG_STATE_HOME=${area.env.XDG_STATE_HOME} XDG_CACHE_HOME=${area.env.XDG_CACHE_HOME} TERM=xterm-256color`;
+	// Wide enough for the diagram's own column beside the step.
+	tmux.start(`env ${env} ${process.execPath} ${cli} --sandbox app1 --route busybox`, {width: 140, height: 40});
+	const list = await tmux.waitFor('app', /Lessons[\s\S]*Copy-paste the target container\s+[✓✗–]{2}/, 30_000);
+	t.regex(list, /sandbox app1; the host's network is untouched/, 'the lesson list says which sandbox');
+	tmux.press('app', 'Enter');
+	const step = await tmux.waitFor('app', /SANDBOX app1[\s\S]*no veth on the sandbox/);
+	t.regex(step, /^rootcamp \(sandbox app1\) › /m, 'the step header names the sandbox');
+	t.regex(step, /its own network; the host's is untouched/, 'the diagram says the host is untouched');
+	t.notRegex(step, /HOST/, 'no box is called the host');
+	// The learner's second terminal makes the write-up's veth pair: the diagram shows it on the sandbox, the host has none.
+	tmux.openShell('box');
+	tmux.type('box', `env ${env} ${process.execPath} ${cli} sandbox shell app1`);
+	tmux.type('box', 'ip link add vethCont type veth peer name vethHost');
+	const drawn = await tmux.waitFor('app', /SANDBOX app1[\s\S]*vethHost DOWN ⇄ vethCont \(sandbox\)/);
+	t.regex(drawn, /vethHost DOWN ⇄ vethCont \(sandbox\)/, 'the sandbox\'s veth pair is drawn in the sandbox\'s box');
+	t.false(hostLinks().includes('vethHost'), 'and the host\'s network has no vethHost');
+	tmux.press('app', 'q');
+	tmux.type('box', 'exit');
+	const record = recordOf(area, 'app1');
+	tmux.kill();
+	const removal = await rootcamp(['sandbox', 'rm', 'app1'], area.env);
 	const removedBy = ticksSinceBoot();
 	t.is(removal.status, 0, removal.stdout + removal.stderr);
 	assertGone(t, area, record, removedBy);

@@ -6,12 +6,12 @@ import {FakeWorkshop} from '../helpers/fake-workshop.ts';
 import {arrowLeft, arrowRight, ctrlC, enter} from '../helpers/keys.ts';
 import {waitFor, waitForFrame} from '../helpers/wait-for.ts';
 
-type MountOptions = {yes?: boolean; watchMs?: number; columns?: number; rows?: number};
+type MountOptions = {yes?: boolean; watchMs?: number; columns?: number; rows?: number; sandbox?: string};
 
 function mount(t: ExecutionContext, workshop: FakeWorkshop, options: MountOptions = {}) {
 	const outcomes: Outcome[] = [];
 	const initial = initialState(workshop.course, workshop.progress(), {yes: options.yes ?? false});
-	const app = render(<WorkshopApp workshop={workshop} initial={initial} color={false} watchMs={options.watchMs ?? 30} onExit={outcome => outcomes.push(outcome)}/>);
+	const app = render(<WorkshopApp workshop={workshop} initial={initial} color={false} sandbox={options.sandbox} watchMs={options.watchMs ?? 30} onExit={outcome => outcomes.push(outcome)}/>);
 	// A failed assertion must not leave Ink's timers keeping the worker alive.
 	t.teardown(() => {
 		app.unmount();
@@ -321,6 +321,18 @@ test('d shows the diagram in place of the prose on a narrow terminal', async t =
 	t.true(frame.includes('vethCont DOWN ⇄ vethHost (host)'));
 	t.true(frame.includes('/proc proc'));
 	t.regex(frame, /own ns\s+pid mnt net/);
+});
+
+test('inside a sandbox the diagram beside the step is the sandbox\'s, on a wide terminal', async t => {
+	const workshop = new FakeWorkshop();
+	workshop.setupState = {rootfs: '/srv/fixture-root', container: null, hostLinks: [], containerLinks: [], containerOnlyMounts: []};
+	const app = mount(t, workshop, {columns: 140, rows: 30, sandbox: 'sandbox lab; the host\'s network is untouched'});
+	await app.frame('Lessons');
+	app.press(enter);
+	const frame = await app.frame(frame => frame.startsWith('rootcamp (sandbox lab) ›') && frame.includes('SANDBOX lab'));
+	t.regex(frame, /┌─ SANDBOX lab ─/);
+	t.true(frame.includes('its own network; the host\'s is untouched'));
+	t.false(frame.includes('HOST'));
 });
 
 test('keys typed ahead in one chunk each count', async t => {

@@ -31,7 +31,7 @@ export function StepScreen({view, setup}: {view: StepView; setup: SetupState | u
 				{view.side
 					? (
 						<Box flexDirection='column' marginLeft={2} width={view.side.width} flexShrink={0}>
-							<Diagram setup={setup} width={view.side.width}/>
+							<Diagram setup={setup} width={view.side.width} sandbox={view.side.sandbox}/>
 						</Box>
 					)
 					: null}

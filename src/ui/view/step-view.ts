@@ -17,8 +17,8 @@ export type StepView = {
 	scroll: number;
 	maxScroll: number;
 	page: number;
-	/** The diagram's column beside everything else, on a wide terminal. */
-	side?: {width: number};
+	/** The diagram's column beside everything else, on a wide terminal (with the sandbox's note, inside one). */
+	side?: {width: number; sandbox?: string};
 	mainWidth: number;
 	commands: Line[];
 	checks: Line[];
@@ -112,7 +112,7 @@ export function buildStepView(input: StepViewInput): StepView {
 
 	// Written before the footer is measured, so the footer's own height is exact.
 	const content = !wide && state.diagram
-		? diagramLines(state.setup, mainWidth)
+		? diagramLines(state.setup, mainWidth, input.sandbox)
 		: input.prose.split('\n').flatMap(text => wrapStyled(text, mainWidth)).map(text => line(text));
 
 	const where = wherePhrase(input.commands?.[0]);
@@ -166,7 +166,7 @@ export function buildStepView(input: StepViewInput): StepView {
 		scroll,
 		maxScroll,
 		page: Math.max(1, proseHeight - 1),
-		side: wide ? {width: sideWidth} : undefined,
+		side: wide ? {width: sideWidth, sandbox: input.sandbox} : undefined,
 		mainWidth,
 		commands,
 		checks: cut(checks, rowsFor.checkRows),

@@ -1,5 +1,6 @@
 import test from 'ava';
 import type {SetupState} from '../../../src/workshop/api.ts';
+import {sandboxNote} from '../../../src/sandbox/note.ts';
 import {diagramLines} from '../../../src/ui/view/diagram-lines.ts';
 import {lineText} from '../../../src/ui/view/lines.ts';
 
@@ -15,7 +16,7 @@ const moved: SetupState = {
 	containerOnlyMounts: [{id: 40, parent: 1, target: '/proc', fstype: 'proc', source: 'proc', options: 'rw'}],
 };
 
-const text = (setup: SetupState | undefined, width: number) => diagramLines(setup, width).map(row => lineText(row));
+const text = (setup: SetupState | undefined, width: number, sandbox?: string) => diagramLines(setup, width, sandbox).map(row => lineText(row));
 
 test('side by side on a wide column: own namespaces, each veth end on its side, container-only mounts', t => {
 	const rows = text(moved, 90);
@@ -45,6 +46,22 @@ test('no container yet', t => {
 	const all = text({rootfs: '/ubunturoot', container: null, hostLinks: [], containerLinks: [], containerOnlyMounts: []}, 90).join('\n');
 	t.true(all.includes('not running'));
 	t.true(all.includes('no veth on the host'));
+});
+
+test('inside a sandbox the host box is the sandbox\'s, says the host is untouched, and the container\'s peer is on the sandbox', t => {
+	const note = sandboxNote({ROOTCAMP_SANDBOX: 'lab'});
+	for (const width of [90, 44]) {
+		const rows = text(moved, width, note);
+		const all = rows.join('\n');
+		t.true(rows.every(row => row.length <= width), `${width}: never wider than asked`);
+		t.regex(rows[0]!, /┌─ SANDBOX lab ─/, `${width}: the left box is titled with the sandbox`);
+		t.false(all.includes('HOST'), `${width}: no box is called the host`);
+		t.regex(all, /│ its own network; the host's is untouched\s/, `${width}: it says the host's network is untouched`);
+		t.true(all.includes('vethCont DOWN ⇄ vethHost (sandbox)'), `${width}: the container's peer is in the sandbox`);
+	}
+
+	t.true(text({rootfs: '/ubunturoot', container: null, hostLinks: [], containerLinks: [], containerOnlyMounts: []}, 90, note).join('\n').includes('no veth on the sandbox'));
+	t.false(text(moved, 90).join('\n').includes('sandbox'), 'outside one, no word of a sandbox');
 });
 
 test('before the engine has answered', t => {
