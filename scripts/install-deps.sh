@@ -7,13 +7,14 @@
 # the learner's and drops the shell's capabilities with capsh), socat (the faas lesson's service listens on
 # a Unix socket with it), attr (`rootcamp image layers` marks opaque directories with setfattr),
 # slirp4netns (a sandbox's user-mode network: the apt lessons reach the mirror from inside one
-# without touching the host's interfaces, routes or firewall).
+# without touching the host's interfaces, routes or firewall), uidmap (newuidmap and newgidmap: a
+# rootless sandbox maps the user's /etc/subuid block with them).
 # With --tests, QEMU too, for the cgroup v2 guest, and umoci and skopeo, which build the images
 # the image route's tests import (and unpack the trees they must equal).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreutils bsdutils debootstrap busybox-static iputils-ping tmux runc libcap2-bin socat attr slirp4netns
+apt-get install -y --no-install-recommends util-linux iproute2 procps tar coreutils bsdutils debootstrap busybox-static iputils-ping tmux runc libcap2-bin socat attr slirp4netns uidmap
 # --tests: what `npm run test:cgroup-v2` needs besides: QEMU boots Debian's kernel, which it fetches
 # itself with apt-get download (and dpkg-deb, which every Debian host has), never installing it.
 if [ "${1:-}" = --tests ]; then

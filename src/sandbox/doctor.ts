@@ -2,6 +2,7 @@ import {spawnSync} from 'node:child_process';
 import {readFileSync, statSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import type {Finding} from '../workshop/doctor.ts';
+import {planIdMap, type IdMap} from './id-map.ts';
 
 const read = (path: string): string | undefined => {
 	try {
@@ -26,9 +27,10 @@ export const whyNoUserNamespaces = (proc = '/proc'): string | undefined => {
 	return read(`${proc}/sys/user/max_user_namespaces`) === '0' ? 'user.max_user_namespaces is 0' : undefined;
 };
 
-/** The user's ranges in /etc/subuid (`name:start:count`), by name or uid. */
-export const subuidRanges = (text: string, user: string, uid: number): number =>
-	text.split('\n').map(line => line.trim().split(':')).filter(([who]) => who === user || who === String(uid)).reduce((sum, fields) => sum + (Number(fields[2]) || 0), 0);
+/** What a rootless sandbox of `user` maps: their subordinate ids, or why only they are mapped. */
+export const idMapFinding = (user: string, map: IdMap | {single: string}): string => ('uid' in map
+	? `${user}'s /etc/subuid and /etc/subgid blocks (${map.uid.count} uids from ${map.uid.start}, ${map.gid.count} gids from ${map.gid.start}) are uids and gids 1 and up inside (newuidmap, newgidmap), so apt's _apt and a chown to another user work`
+	: `${map.single}: only ${user} is mapped (to root), so apt's _apt cannot drop to its own uid and a chown to another user fails`);
 
 /**
  * What `doctor` says of sandboxes on this host. Informational (every finding is ok): the
@@ -38,7 +40,7 @@ export const sandboxFindings = (): Finding[] => {
 	const user = process.env.SUDO_USER ?? userInfo().username;
 	const uid = Number(process.env.SUDO_UID ?? process.getuid?.() ?? 0);
 	const noUserns = whyNoUserNamespaces();
-	const ranges = subuidRanges(read('/etc/subuid') ?? '', user, uid);
+	const idMap = planIdMap({user, uid});
 	let tunForUsers = false;
 	try {
 		tunForUsers = (statSync('/dev/net/tun').mode & 0o006) === 0o006;
@@ -57,7 +59,7 @@ export const sandboxFindings = (): Finding[] => {
 					'not the limits lesson (cgroup v1 is never mounted in a user namespace; v2 needs a delegated subtree)',
 					'not the debootstrap route (mknod is refused in a user namespace)',
 					tunForUsers && has('slirp4netns') ? 'its network works (/dev/net/tun is open to users)' : 'no network: slirp4netns needs /dev/net/tun open to users (crw-rw-rw-), so the apt steps fail',
-					`${user} has ${ranges > 0 ? `${ranges} subordinate uids in /etc/subuid, which it does not use yet (one uid is mapped, so apt's _apt cannot drop to its own)` : 'no /etc/subuid range: one uid is mapped, so apt\'s _apt cannot drop to its own'}`,
+					idMapFinding(user, idMap),
 				].join('; '),
 		},
 	];

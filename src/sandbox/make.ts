@@ -5,6 +5,7 @@ import {HostError} from '../errors.ts';
 import type {Paths} from '../workshop/paths.ts';
 import {makeGroups, planGroups, removeGroups, type SandboxGroups} from './cgroups.ts';
 import {holderScript, joinGroupsScript} from './holder-script.ts';
+import {rootlessIdMap, unshareUserOptions} from './id-map.ts';
 import {sandboxLayout, type SandboxLayout} from './layout.ts';
 import {startNetwork, stopNetwork} from './network.ts';
 import {sandboxVariable} from './note.ts';
@@ -91,8 +92,10 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 		mkdirSync(dir, {recursive: true});
 	}
 
-	// Without root the sandbox stands on a user namespace of its own, where the calling user is root.
+	// Without root the sandbox stands on a user namespace of its own, where the calling user is
+	// root, and the user's /etc/subuid block (where there is one) is uids 1 and up.
 	const rootless = process.getuid?.() !== 0;
+	const idMap = rootlessIdMap();
 	const groups = rootless ? rootlessGroups : planGroups(layout.name);
 	makeGroups(groups);
 	const initGroup = groups.mounts[0]?.version === 'v2' ? join(groups.mounts[0].target, 'init') : '';
@@ -103,7 +106,7 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 	const log = openSync(layout.log, 'w');
 	const child = spawn('sh', [
 		'-c', joinGroupsScript, 'sh', ...groups.roots, '--',
-		'unshare', ...(rootless ? ['--map-root-user'] : []), '--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--time', '--fork', '--propagation', 'private',
+		'unshare', ...(rootless ? unshareUserOptions(idMap) : []), '--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--time', '--fork', '--propagation', 'private',
 		'sh', '-c', holderScript, 'holder', layout.root, fstabs.before, fstabs.after, initGroup,
 	], {detached: true, stdio: ['ignore', 'pipe', log]});
 	closeSync(log);
@@ -125,7 +128,7 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 	}
 
 	const network = await startNetwork(layout, holder);
-	const record: SandboxRecord = {name: layout.name, holder, startTime, namespaces, groups, network, rootless, created: new Date().toISOString()};
+	const record: SandboxRecord = {name: layout.name, holder, startTime, namespaces, groups, network, rootless, ...(idMap ? {idMap} : {}), created: new Date().toISOString()};
 	writeRecord(layout, record);
 	return record;
 };

@@ -2,6 +2,7 @@ import {readdirSync, readFileSync, readlinkSync} from 'node:fs';
 import {parseStat} from '../host/proc/processes.ts';
 import {readJsonOrSetAside, writeJsonAtomic} from '../workshop/atomic-file.ts';
 import type {SandboxGroups} from './cgroups.ts';
+import type {IdMap} from './id-map.ts';
 import type {SandboxLayout} from './layout.ts';
 
 /** The user-mode network of a sandbox: slirp4netns on the host, holding the tap device inside (network.ts). */
@@ -21,6 +22,8 @@ export type SandboxRecord = {
 	network?: SandboxNetwork;
 	/** Made by an ordinary user, on a user namespace mapping that user to root inside. */
 	rootless?: boolean;
+	/** A rootless sandbox's subordinate ids (uids and gids 1 and up inside); absent where it maps its maker alone. */
+	idMap?: IdMap;
 	created: string;
 };
 

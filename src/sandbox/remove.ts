@@ -1,8 +1,10 @@
+import {spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, rmSync} from 'node:fs';
 import {UsageError} from '../errors.ts';
 import {parseMountinfo} from '../host/proc/mountinfo.ts';
 import type {Paths} from '../workshop/paths.ts';
 import {planGroups, removeGroups} from './cgroups.ts';
+import {rootlessIdMap, unshareUserOptions, type IdMap} from './id-map.ts';
 import {sandboxLayout} from './layout.ts';
 import {stopNetwork} from './network.ts';
 import {holderAlive, processesIn, readRecord, ticksSinceBoot, type SandboxRecord} from './record.ts';
@@ -18,6 +20,24 @@ const under = (path: string, dir: string) => path === dir || path.startsWith(`${
 /** The host's mounts under `dir`: a sandbox's are in its own mount namespace, so any here is not its. */
 const hostMountsUnder = (dir: string, proc = '/proc'): string[] =>
 	parseMountinfo(readFileSync(`${proc}/self/mountinfo`, 'utf8')).map(mount => mount.target).filter(target => under(target, dir));
+
+/**
+ * Deletes the sandbox's folder. In a rootless sandbox with subordinate ids, what it gave to them
+ * (a `chown` inside, tar keeping a tarball's owners) is not its maker's on the host, who may not
+ * empty a directory one of them owns: root of a user namespace with the same map may, so the
+ * rest is deleted from one.
+ */
+const deleteFolder = (dir: string, idMap: IdMap | undefined) => {
+	try {
+		rmSync(dir, {recursive: true, force: true});
+	} catch (error) {
+		if (!idMap) {
+			throw error;
+		}
+
+		spawnSync('unshare', [...unshareUserOptions(idMap), 'rm', '-rf', '--', dir]);
+	}
+};
 
 /**
  * Ends every process of the sandbox: SIGKILL to the holder, PID 1 of its PID namespace, takes the
@@ -98,7 +118,7 @@ export const removeSandbox = async (paths: Paths, name: string): Promise<Removal
 	} else if (left.length > 0) {
 		left.push(`kept ${layout.dir}: its processes or groups are not all gone`);
 	} else {
-		rmSync(layout.dir, {recursive: true, force: true});
+		deleteFolder(layout.dir, record ? record.idMap : rootlessIdMap());
 		done.push(`deleted ${layout.dir}`);
 		if (existsSync(layout.dir)) {
 			left.push(`${layout.dir} is still there`);

@@ -1,5 +1,5 @@
 import {spawn, spawnSync} from 'node:child_process';
-import {chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs';
+import {chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {parseMountinfo} from '../../src/host/proc/mountinfo.ts';
@@ -383,24 +383,76 @@ const cannotUserns = (): string | undefined => {
 	return read('/proc/sys/user/max_user_namespaces') === '0' ? 'user.max_user_namespaces is 0' : cannotSandbox();
 };
 
+/** The first id above every block in /etc/subuid and /etc/subgid: a test user's block overlaps no one's. */
+const freeSubordinateStart = (): number => Math.max(100_000, ...['/etc/subuid', '/etc/subgid'].flatMap(file => (existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [])
+	.map(line => line.split(':')).filter(fields => fields.length === 3).map(([, start, count]) => Number(start) + Number(count))));
+
+/**
+ * An ordinary user for one test, with no sudo: with a block of 65536 subordinate uids and gids,
+ * or with none (useradd adds one by itself where /etc/subuid exists: told not to). Deleted in
+ * teardown, with every /etc/subuid and /etc/subgid line of theirs.
+ */
+const makeUser = (t: ExecutionContext, prefix: string, withRange: boolean) => {
+	const user = `${prefix}${process.pid}`;
+	t.is(spawnSync('useradd', ['--create-home', '--shell', '/bin/sh', '-K', 'SUB_UID_COUNT=0', '-K', 'SUB_GID_COUNT=0', user]).status, 0, 'useradd');
+	const range = withRange ? {start: freeSubordinateStart(), count: 65_536} : undefined;
+	t.teardown(() => {
+		spawnSync('userdel', ['--remove', user]);
+		for (const file of ['/etc/subuid', '/etc/subgid']) {
+			const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
+			if (lines.some(line => line.startsWith(`${user}:`))) {
+				writeFileSync(file, lines.filter(line => !line.startsWith(`${user}:`)).join('\n'));
+			}
+		}
+	});
+	if (range) {
+		const block = `${range.start}-${range.start + range.count - 1}`;
+		t.is(spawnSync('usermod', ['--add-subuids', block, '--add-subgids', block, user]).status, 0, 'usermod --add-subuids');
+	}
+
+	const uid = Number(spawnSync('id', ['-u', user], {encoding: 'utf8'}).stdout.trim());
+	const home = `/home/${user}`;
+	const env = {PATH: process.env.PATH, HOME: home, NO_COLOR: '1', LANG: 'C.UTF-8'};
+	// As the user: runuser from root asks no password, and the user has no sudo of its own.
+	const asUser = async (args: string[]) => rootcamp(args, env, ['runuser', '-u', user, '--']);
+	/** `sandbox shell NAME` as the user, `commands` typed on its standard input. */
+	const shellAs = async (name: string, commands: string[]): Promise<Run> => new Promise(resolve => {
+		const child = spawn('runuser', ['-u', user, '--', process.execPath, cli, 'sandbox', 'shell', name], {env: {...env, SHELL: '/bin/sh'}, stdio: ['pipe', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk.toString();
+		});
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		child.on('close', status => {
+			resolve({status, stdout, stderr, ms: 0});
+		});
+		child.stdin.end(`${commands.join('\n')}\n`);
+	});
+	return {user, uid, home, range, asUser, shellAs};
+};
+
+/** A user namespace's map as the kernel keeps it, a `inside outside count` triple per line. */
+const idMapOf = (pid: number, kind: 'uid' | 'gid') => readFileSync(`/proc/${pid}/${kind}_map`, 'utf8').trim().split('\n').map(line => line.trim().split(/\s+/).join(' '));
+
 test.serial('an ordinary user with no sudo does the write-up\'s four lessons in a rootless sandbox; the host is untouched', async t => {
-	if (!requirePrivileges(t, cannotUserns())) {
+	const noUidmap = ['newuidmap', 'newgidmap'].some(tool => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) ? 'uidmap is not installed (scripts/install-deps.sh)' : undefined;
+	if (!requirePrivileges(t, cannotUserns() ?? noUidmap)) {
 		return;
 	}
 
 	t.timeout(5 * 60_000);
 	const othersBefore = residue();
-	const user = `rcless${process.pid}`;
-	t.is(spawnSync('useradd', ['--create-home', '--shell', '/bin/sh', user]).status, 0, 'useradd');
-	const home = `/home/${user}`;
-	const env = {PATH: process.env.PATH, HOME: home, NO_COLOR: '1', LANG: 'C.UTF-8'};
-	// As the user: runuser from root asks no password, and the user has no sudo of its own.
-	const asUser = async (args: string[]) => rootcamp(args, env, ['runuser', '-u', user, '--']);
+	// With a block of subordinate ids, as useradd gives every new user where uidmap is installed.
+	const {user, uid, home, range, asUser, shellAs} = makeUser(t, 'rcless', true);
 	t.teardown(async () => {
 		await asUser(['sandbox', 'rm', 'r1']);
-		spawnSync('userdel', ['--remove', user]);
 	});
 	t.is(spawnSync('runuser', ['-u', user, '--', 'sudo', '-n', 'true']).status === 0, false, 'the user cannot sudo');
+	const doctor = await asUser(['doctor']);
+	t.regex(doctor.stdout, new RegExp(`${user}'s /etc/subuid and /etc/subgid blocks \\(65536 uids from ${range!.start}, 65536 gids from ${range!.start}\\) are uids and gids 1 and up inside`), 'doctor says the blocks are used');
 	const linksBefore = new Set(hostLinks());
 	const mountsBefore = new Set(hostMounts());
 	for (const lesson of writeUp) {
@@ -418,7 +470,14 @@ test.serial('an ordinary user with no sudo does the write-up\'s four lessons in 
 	const record = JSON.parse(readFileSync(join(home, '.local/state/rootcamp/sandboxes/r1/sandbox.json'), 'utf8')) as SandboxRecord;
 	t.true(record.rootless, 'the sandbox stands on a user namespace');
 	t.deepEqual(record.groups.roots, [], 'and has no control groups of its own');
-	t.regex(readFileSync(`/proc/${record.holder}/status`, 'utf8'), new RegExp(`^Uid:\\s+${spawnSync('id', ['-u', user], {encoding: 'utf8'}).stdout.trim()}\\s`, 'm'), 'its holder runs as the user on the host');
+	t.regex(readFileSync(`/proc/${record.holder}/status`, 'utf8'), new RegExp(`^Uid:\\s+${uid}\\s`, 'm'), 'its holder runs as the user on the host');
+	t.deepEqual(idMapOf(record.holder, 'uid'), [`0 ${uid} 1`, `1 ${range!.start} 65536`], 'its uid map: the user is root, the block is 1 and up');
+	t.deepEqual(idMapOf(record.holder, 'gid'), [`0 ${uid} 1`, `1 ${range!.start} 65536`].map(line => line.replace(` ${uid} `, ` ${spawnSync('id', ['-g', user], {encoding: 'utf8'}).stdout.trim()} `)), 'its gid map likewise');
+	// A chown to another user works inside; on the host the owner is the block's, and the host user cannot empty the folder.
+	const chown = await shellAs('r1', ['mkdir /ubunturoot/owned && touch /ubunturoot/owned/f && chown -R 100:100 /ubunturoot/owned && chmod 700 /ubunturoot/owned && echo chowned']);
+	t.regex(chown.stdout, /^chowned$/m, `chown to uid 100 inside works:\n${chown.stdout}${chown.stderr}`);
+	const owned = join(home, '.local/state/rootcamp/sandboxes/r1/root/ubunturoot/owned');
+	t.is(statSync(owned).uid, range!.start + 99, 'uid 100 inside is the block\'s 100th id on the host');
 	t.deepEqual(hostLinks().filter(link => !linksBefore.has(link)), [], 'the host\'s network namespace got no link');
 	t.deepEqual(hostMounts().filter(mount => !mountsBefore.has(mount) && !mount.includes(' /var/tmp/')), [], 'the host\'s mount table got no mount');
 	t.false(existsSync('/ubunturoot'), 'the host has no /ubunturoot');
@@ -426,6 +485,31 @@ test.serial('an ordinary user with no sudo does the write-up\'s four lessons in 
 	const removedBy = ticksSinceBoot();
 	t.is(removal.status, 0, removal.stdout + removal.stderr);
 	t.deepEqual(processesIn(record, removedBy), [], 'no process is left in its namespaces');
-	t.false(existsSync(join(home, '.local/state/rootcamp/sandboxes/r1')), 'its folder is deleted, by the user');
+	t.false(existsSync(join(home, '.local/state/rootcamp/sandboxes/r1')), 'its folder is deleted, by the user, the block\'s files too');
+	assertNothingLeft(t, othersBefore, home);
+});
+
+test.serial('a user without an /etc/subuid block gets a rootless sandbox that maps them alone', async t => {
+	if (!requirePrivileges(t, cannotUserns())) {
+		return;
+	}
+
+	const othersBefore = residue();
+	const {user, uid, home, asUser, shellAs} = makeUser(t, 'rcone', false);
+	t.teardown(async () => {
+		await asUser(['sandbox', 'rm', 'o1']);
+	});
+	const doctor = await asUser(['doctor']);
+	t.regex(doctor.stdout, new RegExp(`${user} has no /etc/subuid range: only ${user} is mapped \\(to root\\)`), 'doctor says one uid is mapped, and why');
+	const shell = await shellAs('o1', ['touch /tmp/x', 'chown 100 /tmp/x && echo chowned || echo refused', 'id -u']);
+	t.regex(shell.stdout, /^refused$/m, `uid 100 does not exist inside:\n${shell.stdout}${shell.stderr}`);
+	t.regex(shell.stdout, /^0$/m, 'the user is root inside');
+	const record = JSON.parse(readFileSync(join(home, '.local/state/rootcamp/sandboxes/o1/sandbox.json'), 'utf8')) as SandboxRecord;
+	t.is(record.idMap, undefined, 'the record keeps no block');
+	t.deepEqual(idMapOf(record.holder, 'uid'), [`0 ${uid} 1`], 'its uid map is the single line');
+	const removal = await asUser(['sandbox', 'rm', 'o1']);
+	const removedBy = ticksSinceBoot();
+	t.is(removal.status, 0, removal.stdout + removal.stderr);
+	t.deepEqual(processesIn(record, removedBy), [], 'no process is left in its namespaces');
 	assertNothingLeft(t, othersBefore, home);
 });

@@ -1,10 +1,12 @@
+import {spawnSync} from 'node:child_process';
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {withoutSandboxOption} from '../../src/commands/sandbox.ts';
 import {planGroups} from '../../src/sandbox/cgroups.ts';
-import {subuidRanges, whyNoUserNamespaces} from '../../src/sandbox/doctor.ts';
+import {idMapFinding, whyNoUserNamespaces} from '../../src/sandbox/doctor.ts';
 import {enterCommand} from '../../src/sandbox/enter.ts';
+import {firstRange, planIdMap, unshareUserOptions} from '../../src/sandbox/id-map.ts';
 import {checkSandboxName, sandboxLayout} from '../../src/sandbox/layout.ts';
 import {sandboxNote} from '../../src/sandbox/note.ts';
 import type {SandboxRecord} from '../../src/sandbox/record.ts';
@@ -84,10 +86,31 @@ test('entering joins the sandbox\'s groups from the host, then every namespace o
 	t.deepEqual(command.slice(-4), ['/work', 'node', 'cli.js', 'verify']);
 });
 
-test('doctor counts a user\'s subordinate uids by name or uid', t => {
-	const subuid = 'alice:100000:65536\n1001:300000:1000\nbob:200000:65536\n';
-	t.is(subuidRanges(subuid, 'alice', 1001), 66_536);
-	t.is(subuidRanges(subuid, 'carol', 1002), 0);
+test('a rootless sandbox maps its maker\'s first /etc/subuid and /etc/subgid blocks, found by name or uid', t => {
+	const subuid = 'bob:200000:65536\n1001:300000:1000\nalice:100000:65536\n';
+	t.deepEqual(firstRange(subuid, 'alice', 1001), {start: 300_000, count: 1000}, 'the first block of alice, by her uid');
+	t.deepEqual(firstRange(subuid, 'bob', 1002), {start: 200_000, count: 65_536});
+	t.is(firstRange(subuid, 'carol', 1003), undefined);
+	t.is(firstRange('carol:x:10\ncarol:5:0\n', 'carol', 1003), undefined, 'a malformed or empty block is none');
+	const etc = folder();
+	writeFileSync(join(etc, 'subuid'), 'alice:100000:65536\n');
+	t.deepEqual(planIdMap({user: 'alice', uid: 1001, etc}), {single: 'alice has no /etc/subgid range'});
+	t.deepEqual(planIdMap({user: 'carol', uid: 1003, etc}), {single: 'carol has no /etc/subuid range'});
+	writeFileSync(join(etc, 'subgid'), 'alice:165536:65536\n');
+	const uidmap = ['newuidmap', 'newgidmap'].every(tool => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+	if (!uidmap) {
+		t.regex((planIdMap({user: 'alice', uid: 1001, etc}) as {single: string}).single, /not installed \(apt-get install uidmap\)$/);
+	}
+
+	const map = {uid: {start: 100_000, count: 65_536}, gid: {start: 165_536, count: 65_536}};
+	if (uidmap) {
+		t.deepEqual(planIdMap({user: 'alice', uid: 1001, etc}), map, 'with uidmap installed, the blocks are used');
+	}
+
+	t.deepEqual(unshareUserOptions(map), ['--map-root-user', '--map-users=100000,1,65536', '--map-groups=165536,1,65536'], 'root is the maker, 1 and up the blocks');
+	t.deepEqual(unshareUserOptions(undefined), ['--map-root-user'], 'without a map, the maker alone');
+	t.regex(idMapFinding('alice', map), /65536 uids from 100000.*apt's _apt and a chown to another user work/);
+	t.regex(idMapFinding('carol', {single: 'carol has no /etc/subuid range'}), /^carol has no \/etc\/subuid range: only carol is mapped \(to root\), so apt's _apt cannot drop/);
 });
 
 test('doctor says why an ordinary user cannot make a user namespace', t => {
