@@ -93,7 +93,7 @@ cp /bin/busybox ${layers}/1/bin/
 for a in $(${layers}/1/bin/busybox --list); do [ -e ${layers}/1/bin/$a ] || ln -s busybox ${layers}/1/bin/$a; done
 echo 'root:x:0:0:root:/root:/bin/sh' > ${layers}/1/etc/passwd
 echo 'Built in layer 2' > ${layers}/2/etc/motd`);
-		const {fn, handler} = lessonScripts({workdir, layers, cgroupfs: base}, hierarchy.version);
+		const {fn, handler} = lessonScripts({workdir, layers, cgroupfs: base, lowers: `${layers}/2:${layers}/1`, top: '2'}, hierarchy.version);
 		writeFileSync(join(workdir, 'faas/fn/function'), `${fn}\n`);
 		writeFileSync(join(workdir, 'faas/handler'), `${handler}\n`);
 		chmodSync(join(workdir, 'faas/fn/function'), 0o755);

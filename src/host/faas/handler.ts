@@ -7,7 +7,7 @@ import type {FaasService} from './service.ts';
 export type HandlerTraits = {
 	/** Namespaces its `unshare` line asks for, in unshare's words (`pid`, `mount`…). */
 	unshares: string[];
-	/** It moves the request into a control group (`… > …/cgroup.procs`). */
+	/** It moves the request into a control group (`… > …/cgroup.procs`, or on v1 its thread: `echo 0 > …/tasks`). */
 	joinsGroup: boolean;
 	/** It removes the request's directory afterwards (`rm -rf`). */
 	cleansUp: boolean;
@@ -30,7 +30,7 @@ export function handlerTraits(text: string): Omit<HandlerTraits, 'requestsLeft'>
 	const unshare = /\bunshare\b([^\n]*)/.exec(code)?.[1] ?? '';
 	return {
 		unshares: unshareFlags.filter(flag => new RegExp(`--${flag}\\b`).test(unshare)),
-		joinsGroup: code.includes('cgroup.procs'),
+		joinsGroup: /cgroup\.procs|\/tasks(?=\s|$)/.test(code),
 		cleansUp: /\brm\s+-[a-z]*r[a-z]*\b/.test(code),
 	};
 }

@@ -19,6 +19,11 @@ test('each of the lesson\'s handlers adds what its step teaches', t => {
 	t.deepEqual(v1, v2);
 });
 
+test('on cgroup v1 a handler may join by moving its own thread (echo 0 > tasks)', t => {
+	t.true(handlerTraits('#!/bin/sh\necho 0 > /sys/fs/cgroup/pids/faas/$$/tasks\nunshare --pid sh\n').joinsGroup);
+	t.false(handlerTraits('#!/bin/sh\necho 0 > /tmp/tasks.txt\nunshare --pid sh\n').joinsGroup);
+});
+
 test('comments say nothing about what a handler does', t => {
 	t.deepEqual(handlerTraits('#!/bin/sh\n# unshare --net and rm -rf, echo > cgroup.procs, later\nexec chroot /r /f\n'), {unshares: [], joinsGroup: false, cleansUp: false});
 });
