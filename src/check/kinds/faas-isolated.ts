@@ -43,7 +43,7 @@ function isolationProblem(host: {namespaces: Partial<Record<RequestNamespace, st
 
 		const missing = requestNamespaces.filter(kind => answer.namespaces[kind] === undefined);
 		if (missing.length > 0) {
-			return `${name} printed no ${joinWords(missing)} namespace: readlink /proc/self/ns/… needs a /proc in its root (mount -t proc proc ROOT/proc before chroot, in a PID namespace of its own)`;
+			return `${name} printed no ${joinWords(missing)} namespace: readlink /proc/self/ns/… needs a /proc in its root (unshare --root=ROOT --mount-proc, or mount -t proc proc ROOT/proc before chroot, in a PID namespace of its own)`;
 		}
 
 		const shared = requestNamespaces.filter(kind => answer.namespaces[kind] === host.namespaces[kind]);
@@ -73,7 +73,7 @@ function isolationProblem(host: {namespaces: Partial<Record<RequestNamespace, st
 
 	const names = answers.map(answer => answer.hostname);
 	if (new Set(names).size < names.length) {
-		return `the requests are all named ${names[0]}: give each its own hostname (hostname faas-ID, with the request's ID)`;
+		return `the requests are all named ${names[0]}: give each its own hostname (echo faas-ID > /proc/sys/kernel/hostname, with the request's ID)`;
 	}
 
 	return undefined;
