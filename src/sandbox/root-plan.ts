@@ -4,8 +4,19 @@ import type {Paths} from '../workshop/paths.ts';
 import type {SandboxGroups} from './cgroups.ts';
 import type {SandboxLayout} from './layout.ts';
 
-/** Top-level names the sandbox has of its own, never the host's: the kernel's views, scratch space, the rootfs. */
-const ownNames = new Set(['proc', 'sys', 'tmp', 'ubunturoot', '.rootcamp-host']);
+/**
+ * Top-level names the sandbox has of its own, never the host's: the kernel's views, scratch
+ * space, the rootfs, and `/run`, where `ip netns add` leaves its name files and runc its
+ * state: bound from the host's, they would land in the host's /run and outlive the sandbox.
+ */
+const ownNames = new Set(['proc', 'sys', 'tmp', 'run', 'ubunturoot', '.rootcamp-host']);
+
+/**
+ * The host's trees under /run that the sandbox still reads, bound read-only into its own:
+ * systemd-resolved's files, where /etc/resolv.conf points on many hosts and where rootcamp
+ * finds the upstream DNS server behind the 127.0.0.53 stub.
+ */
+const hostRunTrees = ['systemd/resolve'];
 
 /** A path as fstab spells it: whitespace and backslashes in octal. */
 const fstabPath = (path: string) => path.replaceAll(/[\s\\]/g, character => `\\${character.codePointAt(0)!.toString(8).padStart(3, '0')}`);
@@ -21,10 +32,11 @@ export type RootPlan = {before: string; after: string};
  * process costs milliseconds). Made here, in the host's view: a mount point per top-level tree
  * of the host (the one holding the sandbox first: its copy is made before the binds that follow
  * land in it), its symlinks as they are (`/bin -> usr/bin`), and the sandbox's own `/proc`,
- * `/sys`, `/tmp`. After pivot_root: sysfs, `/tmp`, `/dev/shm`, the cgroup filesystems, and
- * rootcamp's state and cache bound from the sandbox's own.
+ * `/sys`, `/tmp`, `/run`. After pivot_root: sysfs, `/tmp`, `/run` (with `/run/lock` and the
+ * host's resolver files), `/dev/shm`, the cgroup filesystems, and rootcamp's state and cache
+ * bound from the sandbox's own.
  */
-export const planRoot = (layout: SandboxLayout, paths: Paths, groups: SandboxGroups): RootPlan => {
+export const planRoot = (layout: SandboxLayout, paths: Paths, groups: SandboxGroups, {hostRun = '/run'}: {hostRun?: string} = {}): RootPlan => {
 	const first = layout.root.split('/')[1]!;
 	const names = [first, ...readdirSync('/').filter(name => name !== first)].filter(name => !ownNames.has(name));
 	const binds: string[] = [];
@@ -52,7 +64,7 @@ export const planRoot = (layout: SandboxLayout, paths: Paths, groups: SandboxGro
 		}
 	}
 
-	for (const own of ['proc', 'sys', 'tmp', '.rootcamp-host']) {
+	for (const own of ['proc', 'sys', 'tmp', 'run', '.rootcamp-host']) {
 		mkdirSync(join(layout.root, own), {recursive: true});
 	}
 
@@ -60,6 +72,12 @@ export const planRoot = (layout: SandboxLayout, paths: Paths, groups: SandboxGro
 	const after = [
 		fstabLine('sysfs', '/sys', 'sysfs', 'nosuid,nodev,noexec'),
 		fstabLine('tmp', '/tmp', 'tmpfs', 'mode=1777,nosuid,nodev'),
+		fstabLine('run', '/run', 'tmpfs', 'mode=755,nosuid,nodev'),
+		fstabLine('lock', '/run/lock', 'tmpfs', 'mode=1777,nosuid,nodev,noexec,X-mount.mkdir'),
+		// The host's tree is still in view under the old root, until the holder unmounts it. In a
+		// user namespace the host's nosuid, nodev and noexec are locked on the bind: the remount
+		// that makes it read-only must keep them, or the kernel refuses it.
+		...hostRunTrees.filter(tree => existsSync(join(hostRun, tree))).map(tree => fstabLine(join('/.rootcamp-host', hostRun, tree), join('/run', tree), 'none', 'bind,ro,nosuid,nodev,noexec,X-mount.mkdir')),
 		...(existsSync('/dev/shm') ? [fstabLine('shm', '/dev/shm', 'tmpfs', 'mode=1777,nosuid,nodev')] : []),
 		...cgroupParents.map(parent => fstabLine('cgroup', parent, 'tmpfs', 'mode=755')),
 		...groups.mounts.map(mount => (mount.version === 'v2'

@@ -261,8 +261,12 @@ test.serial('sandbox shell runs the write-up\'s host commands as written, in the
 		'ip -br link show type veth',
 		'echo "pid1=$(cat /proc/1/comm)"',
 		'mkdir /ubunturoot && echo made',
+		// ip netns add leaves a name file in /run/netns: the sandbox's own /run, not the host's.
+		'ip netns add rcnetns && ls /run/netns',
 		'exit 7',
 	].join('\n');
+	const hostNetns = () => (existsSync('/run/netns') ? readdirSync('/run/netns') : []);
+	const netnsBefore = hostNetns();
 	const shell = await new Promise<Run>(resolve => {
 		const child = spawn(process.execPath, [cli, 'sandbox', 'shell', 'sh1'], {env: {...area.env, SHELL: '/bin/sh'}, stdio: ['pipe', 'pipe', 'pipe']});
 		let stdout = '';
@@ -285,6 +289,8 @@ test.serial('sandbox shell runs the write-up\'s host commands as written, in the
 	t.regex(shell.stdout, /^made$/m, '/ubunturoot is made as on a host');
 	t.false(existsSync('/ubunturoot'), 'but the host has none');
 	t.false(hostLinks().includes('vethHost'), 'and the host\'s network has no vethHost');
+	t.regex(shell.stdout, /^rcnetns$/m, 'ip netns add names the namespace in the sandbox\'s /run/netns');
+	t.deepEqual(hostNetns(), netnsBefore, 'the host\'s /run/netns gains nothing');
 	const record = recordOf(area, 'sh1');
 	t.true(existsSync(join(area.paths.state, 'sandboxes/sh1/root/ubunturoot')), 'the sandbox\'s /ubunturoot is in its own folder');
 	const removal = await rootcamp(['sandbox', 'rm', 'sh1'], area.env);

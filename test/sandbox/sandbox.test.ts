@@ -10,6 +10,7 @@ import {firstRange, planIdMap, unshareUserOptions} from '../../src/sandbox/id-ma
 import {checkSandboxName, sandboxLayout} from '../../src/sandbox/layout.ts';
 import {sandboxNote} from '../../src/sandbox/note.ts';
 import type {SandboxRecord} from '../../src/sandbox/record.ts';
+import {planRoot} from '../../src/sandbox/root-plan.ts';
 import {temporaryFolders} from '../helpers/temp-folders.ts';
 
 const folder = temporaryFolders('rootcamp-sandbox-unit-');
@@ -111,6 +112,25 @@ test('a rootless sandbox maps its maker\'s first /etc/subuid and /etc/subgid blo
 	t.deepEqual(unshareUserOptions(undefined), ['--map-root-user'], 'without a map, the maker alone');
 	t.regex(idMapFinding('alice', map), /65536 uids from 100000.*apt's _apt and a chown to another user work/);
 	t.regex(idMapFinding('carol', {single: 'carol has no /etc/subuid range'}), /^carol has no \/etc\/subuid range: only carol is mapped \(to root\), so apt's _apt cannot drop/);
+});
+
+test('a sandbox\'s /run is its own tmpfs, never the host\'s bound; only the host\'s resolver files are bound into it, read-only', t => {
+	const dir = folder();
+	const layout = sandboxLayout({state: join(dir, 'state'), cache: join(dir, 'cache'), run: join(dir, 'state/run')}, 'lab');
+	mkdirSync(layout.root, {recursive: true});
+	const hostRun = join(dir, 'host-run');
+	mkdirSync(join(hostRun, 'systemd/resolve'), {recursive: true});
+	mkdirSync(join(hostRun, 'netns'), {recursive: true});
+	const groups = {roots: [], members: [], mounts: []};
+	const plan = planRoot(layout, {state: '/s', cache: '/c', run: '/s/run'}, groups, {hostRun});
+	t.false(plan.before.split('\n').some(row => row.startsWith('/run ')), 'the host\'s /run is not bound');
+	t.true(plan.before.split('\n').some(row => row.startsWith('/usr ')), 'while its /usr is');
+	const after = plan.after.split('\n');
+	t.true(after.includes('run /run tmpfs mode=755,nosuid,nodev 0 0'));
+	t.true(after.includes('lock /run/lock tmpfs mode=1777,nosuid,nodev,noexec,X-mount.mkdir 0 0'));
+	t.true(after.includes(`/.rootcamp-host${hostRun}/systemd/resolve /run/systemd/resolve none bind,ro,nosuid,nodev,noexec,X-mount.mkdir 0 0`), 'systemd-resolved\'s files, read-only');
+	t.false(plan.after.includes('netns'), 'nothing else of the host\'s /run');
+	t.false(planRoot(layout, {state: '/s', cache: '/c', run: '/s/run'}, groups, {hostRun: join(dir, 'none')}).after.includes('resolve'), 'a host without systemd-resolved binds nothing');
 });
 
 test('doctor says why an ordinary user cannot make a user namespace', t => {
