@@ -175,14 +175,14 @@ const parseCommandBlock = (info: string[], text: string, line: number, error: (l
 			block.startsContainer = true;
 		} else if (word === 'in-shell' && block.where === 'container') {
 			block.inShell = true;
-		} else if (word.startsWith('route=') && routes.includes(word.slice(6) as Route)) {
-			block.route = word.slice(6) as Route;
+		} else if (word.startsWith('route=') && word.slice(6).split(',').every(route => routes.includes(route as Route))) {
+			block.routes = word.slice(6).split(',') as Route[];
 		} else if (word.startsWith('cgroup=') && cgroupSelectors.includes(word.slice(7) as CgroupSelector)) {
 			block.cgroup = word.slice(7) as CgroupSelector;
 		} else if (word.startsWith('starts=') && block.where === 'host' && sideShells.includes(word.slice(7) as SideShell)) {
 			block.starts = word.slice(7) as SideShell;
 		} else {
-			error(line, `unknown word "${word}" on a command block (known: starts-container, in-shell for container blocks, route=${routes.join('|')}, cgroup=${cgroupSelectors.join('|')}, starts=${sideShells.join('|')} for host blocks)`);
+			error(line, `unknown word "${word}" on a command block (known: starts-container, in-shell for container blocks, route=${routes.join('|')} (or several, joined by commas), cgroup=${cgroupSelectors.join('|')}, starts=${sideShells.join('|')} for host blocks)`);
 		}
 	}
 

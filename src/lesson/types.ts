@@ -27,8 +27,8 @@ export type CommandBlock = {
 	where: BlockTarget;
 	/** The block's text, one command per line, shown to the learner exactly as written. */
 	text: string;
-	/** Only for this route of getting the filesystem (the `copy/export` step); undefined = every route. */
-	route?: Route;
+	/** Only for these routes of getting the filesystem (`route=image`, `route=docker,debootstrap,busybox`); undefined = every route. */
+	routes?: Route[];
 	/** The command starts the container's shell: the runner keeps it alive instead of waiting. */
 	startsContainer: boolean;
 	/**
@@ -104,6 +104,6 @@ export type Course = {
 export type LessonError = {file: string; line: number; message: string};
 
 /** The variables a lesson may use in commands and checks. */
-export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless', 'layers', 'layered', 'image', 'rootcamp'] as const;
+export const variableNames = ['rootfs', 'tarball', 'pid', 'resolver', 'source', 'workdir', 'mirror', 'suite', 'subnet', 'prefix', 'host-address', 'container-address', 'cgroupfs', 'jail', 'rootless', 'layers', 'lowers', 'top', 'layered', 'image', 'rootcamp'] as const;
 export type VariableName = (typeof variableNames)[number];
 export type Variables = Record<VariableName, string | undefined>;

@@ -10,6 +10,8 @@ import type {ContainerInfo} from '../host/types.ts';
 export type LayersSnapshot = {
 	dir: string;
 	exists: boolean;
+	/** The numbered layer directories in it (`1`, `2`, …), lowest first: one per layer, as overlay2 keeps them. */
+	layerDirs: string[];
 	shell: ContainerInfo | null;
 	overlays: Array<{target: string} & OverlayLayers>;
 	uppers: Record<string, TreeEntry[]>;

@@ -46,3 +46,22 @@ export const chooseRoute = async (asked?: Route): Promise<Route | undefined> => 
 
 	return (await findRoutes()).find(finding => finding.usable)?.route;
 };
+
+/**
+ * The number of layers of the image route's image, which the layers lesson keeps apart (`{{top}}`,
+ * `{{lowers}}`): its manifests only are read. Undefined when there is no image or it cannot be
+ * read; doctor says why.
+ */
+export const countImageLayers = async (image: string | undefined): Promise<number | undefined> => {
+	if (image === undefined) {
+		return undefined;
+	}
+
+	// Loaded only on this route, as above.
+	const {openImage} = await import('../image/image.ts');
+	try {
+		return openImage(image).layers.length;
+	} catch {
+		return undefined;
+	}
+};

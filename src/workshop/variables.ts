@@ -17,7 +17,7 @@ type LiveVariableName = 'pid' | 'resolver' | WireVariableName | 'jail' | 'rootle
 export type StaticVariables = Omit<Variables, LiveVariableName>;
 
 /** Variables that need no probe of the host's live state: computed once per workshop. */
-export const staticVariables = (rootfs: string, route: Route, paths: Paths, {proc, image}: {proc?: string; image?: string} = {}): StaticVariables => {
+export const staticVariables = (rootfs: string, route: Route, paths: Paths, {proc, image, imageLayers}: {proc?: string; image?: string; imageLayers?: number} = {}): StaticVariables => {
 	const apt = hostAptSource();
 	return {
 		rootfs,
@@ -29,6 +29,7 @@ export const staticVariables = (rootfs: string, route: Route, paths: Paths, {pro
 		cgroupfs: cgroupfs(proc),
 		// The layers lesson's image layers kept apart (1, 2), its upper, work and merged directories.
 		layers: layersDir(paths),
+		...layerStack(paths, route === 'image' ? imageLayers : 1),
 		// The image route's docker-save archive or OCI layout, and this rootcamp as a command the learner can copy.
 		image,
 		rootcamp: rootcampCommand(),
@@ -38,6 +39,21 @@ export const staticVariables = (rootfs: string, route: Route, paths: Paths, {pro
 /** Where the layers lesson keeps its layers (`{{layers}}`), and the overlay its layered shell is rooted in. */
 const layersDir = (paths: Paths): string => join(paths.cache, 'layers');
 export const layeredRoot = (paths: Paths): string => join(layersDir(paths), 'merged');
+
+/**
+ * The layers lesson's stack under `{{layers}}`: the layers below (the tarball unpacked as layer 1,
+ * or on the image route the image's own layers 1…N, as `rootcamp image layers` writes them), and
+ * the one the lesson adds on top (`{{top}}`: 2, or N+1). `{{lowers}}` lists them top first, as
+ * overlayfs's lowerdir wants them. Unset when the image's layers could not be counted.
+ */
+const layerStack = (paths: Paths, below: number | undefined): Pick<Variables, 'lowers' | 'top'> => {
+	if (below === undefined) {
+		return {lowers: undefined, top: undefined};
+	}
+
+	const top = below + 1;
+	return {top: String(top), lowers: Array.from({length: top}, (_, index) => join(layersDir(paths), String(top - index))).join(':')};
+};
 
 /** The running rootcamp's own CLI, absolute (the installed package's dist/cli.js), so a shown `rootcamp …` line runs as copied. */
 const rootcampCommand = (): string => join(dirname(defaultLessonsDir()), 'dist/cli.js');
@@ -77,6 +93,10 @@ export const whyMissing = (name: VariableName): string => {
 
 	if (wireNames.has(name)) {
 		return `there is no {{${name}}}: rootcamp could not read the host's routes with ip, or every /30 it may use for the veth pair (${wireCandidates.join(', ')}) overlaps a route or address of this host`;
+	}
+
+	if (name === 'lowers' || name === 'top') {
+		return `rootcamp could not read the layers of the image route's image, so there is no {{${name}}}: rootcamp doctor --image PATH says what is wrong with it`;
 	}
 
 	if (name === 'image') {

@@ -13,7 +13,7 @@ import type {
 import {Journal, type JournalEntry} from './journal.ts';
 import {defaultPaths, type Paths} from './paths.ts';
 import {ProgressStore} from './progress.ts';
-import {chooseRoute} from './route.ts';
+import {chooseRoute, countImageLayers} from './route.ts';
 import {validateRootfs} from './safety.ts';
 import {tarballMemo} from './tarball-memo.ts';
 import {keptWireVariables, layeredRoot, staticVariables, type StaticVariables} from './variables.ts';
@@ -52,6 +52,8 @@ export class WorkshopEngine implements WorkshopForCommands {
 	#watch: IsolationWatch | undefined;
 	#tarballMemo: ListingMemo | undefined;
 	#cgroupVersion: 'v1' | 'v2' | 'none' | undefined;
+	/** On the image route, how many layers its image has (route.ts): read once, when the workshop opens. */
+	imageLayers: number | undefined;
 	readonly #judge: Judge;
 
 	constructor(course: Course, options: {rootfs: string; route?: Route; paths: Paths; proc?: string; store?: ProgressStore}) {
@@ -115,7 +117,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 	}
 
 	staticVariables(): StaticVariables {
-		this.#static ??= staticVariables(this.rootfs, this.#route ?? 'debootstrap', this.paths, {proc: this.#proc, image: this.#store.get().image});
+		this.#static ??= staticVariables(this.rootfs, this.#route ?? 'debootstrap', this.paths, {proc: this.#proc, image: this.#store.get().image, imageLayers: this.imageLayers});
 		return this.#static;
 	}
 
@@ -154,7 +156,7 @@ export class WorkshopEngine implements WorkshopForCommands {
 
 	/** The step's command blocks for this route (blocks without a route are for every route). */
 	blocksFor(step: Step) {
-		return step.commands.filter(block => (!block.route || block.route === (this.#route ?? 'debootstrap')) && forHierarchy(block.cgroup, this.cgroupVersion()));
+		return step.commands.filter(block => (!block.routes || block.routes.includes(this.#route ?? 'debootstrap')) && forHierarchy(block.cgroup, this.cgroupVersion()));
 	}
 
 	async verifyStep(ref: StepRef, probes: Probes = this.probes()): Promise<StepReport> {
@@ -312,5 +314,6 @@ export const openWorkshop = async (options: WorkshopOptions = {}): Promise<Works
 		}
 	}
 
+	engine.imageLayers = engine.route === 'image' ? await countImageLayers(store.get().image) : undefined;
 	return engine;
 };

@@ -104,7 +104,7 @@ export class FakeWorkshop implements Workshop {
 	variableValues: Variables = {
 		rootfs, tarball: '/var/tmp/ubuntu_root.tar', pid: undefined, resolver: '192.0.2.53', source: undefined, workdir: '/var/tmp', mirror: undefined, suite: undefined,
 		subnet: undefined, prefix: undefined, 'host-address': undefined, 'container-address': undefined,
-		cgroupfs: undefined, jail: undefined, rootless: undefined, layers: '/var/tmp/layers', layered: undefined, image: undefined, rootcamp: '/usr/lib/rootcamp/dist/cli.js',
+		cgroupfs: undefined, jail: undefined, rootless: undefined, layers: '/var/tmp/layers', lowers: '/var/tmp/layers/2:/var/tmp/layers/1', top: '2', layered: undefined, image: undefined, rootcamp: '/usr/lib/rootcamp/dist/cli.js',
 	};
 
 	setupState: SetupState = {rootfs, container: null, hostLinks: [], containerLinks: [], containerOnlyMounts: []};

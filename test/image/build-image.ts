@@ -59,6 +59,36 @@ skopeo copy --quiet oci:oci:rootcamp docker-archive:docker.tar:rootcamp/test:lat
 	return image;
 };
 
+/**
+ * A small image of two layers, built with umoci as a person would, for the layers lesson: a
+ * busybox rootfs with every applet (the lesson's shells type rm, cat, echo) as layer 1; layer 2
+ * deletes a file of layer 1 (umoci repack writes its `.wh.` whiteout) and adds one. Returns the OCI
+ * layout and the tree `umoci unpack` makes of it.
+ */
+export const buildTwoLayerImage = (dir: string): {layout: string; reference: string} => {
+	sh(`cd ${dir}
+umoci init --layout oci
+umoci new --image oci:rootcamp
+umoci unpack --image oci:rootcamp bundle >/dev/null
+cd bundle/rootfs
+mkdir -p bin boot dev etc home lib lib64 media mnt opt proc root run sbin srv sys tmp usr/bin usr/sbin var
+cp /bin/busybox bin/
+for a in $(bin/busybox --list); do [ -e bin/$a ] || ln -s busybox bin/$a; done
+echo 'root:x:0:0:root:/root:/bin/sh' > etc/passwd
+: > etc/resolv.conf
+echo 'deleted by layer 2' > etc/remove-me
+cd ../..
+umoci repack --image oci:rootcamp bundle >/dev/null
+rm -rf bundle
+umoci unpack --image oci:rootcamp bundle >/dev/null
+rm bundle/rootfs/etc/remove-me
+echo 'added by layer 2' > bundle/rootfs/etc/added
+umoci repack --image oci:rootcamp bundle >/dev/null
+rm -rf bundle
+umoci unpack --image oci:rootcamp reference >/dev/null`);
+	return {layout: join(dir, 'oci'), reference: join(dir, 'reference/rootfs')};
+};
+
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 type Descriptor = {mediaType: string; digest: string; size: number; annotations?: Record<string, string>};

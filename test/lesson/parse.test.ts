@@ -47,6 +47,8 @@ test('only a host block starts one', parses, fence('sh container starts=jail'), 
 test('an unknown side shell', parses, fence('sh host starts=box'), {error: /unknown word "starts=box".*starts=jail\|rootless\|layered for host blocks/});
 test('blocks that run in the side shells', parses, `${fence('sh jail', 'pivot_root . oldroot')}\n\n${fence('sh rootless', 'id')}`, {commands: [{where: 'jail', text: 'pivot_root . oldroot'}, {where: 'rootless', text: 'id'}]});
 test('in-shell is for the container only', parses, fence('sh jail in-shell'), {error: /unknown word "in-shell"/});
+test('a block for one route, and one for several', parses, `${fence('sh host route=image')}\n\n${fence('sh host route=docker,debootstrap,busybox')}`, {commands: [{where: 'host', routes: ['image']}, {where: 'host', routes: ['docker', 'debootstrap', 'busybox']}]});
+test('an unknown route among several', parses, fence('sh host route=busybox,scratch'), {error: /unknown word "route=busybox,scratch".*route=docker\|debootstrap\|busybox\|image \(or several, joined by commas\)/});
 test('a block that says nothing of where', parses, fence('sh somewhere'), {error: /must say where it runs/});
 
 const oneStep = (checks: string) => parseLesson(`---

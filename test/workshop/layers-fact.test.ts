@@ -6,6 +6,7 @@ import {pathsFingerprint, treeFingerprint, walkTree, type TreeEntry} from '../..
 import type {Snapshot} from '../../src/workshop/api.ts';
 import {layersFact} from '../../src/workshop/facts/layers.ts';
 import type {LayersSnapshot} from '../../src/workshop/layers-snapshot.ts';
+import {requirePrivileges} from '../helpers/privileged.ts';
 import {temporaryFolders} from '../helpers/temp-folders.ts';
 
 const folder = temporaryFolders('rootcamp-layers-');
@@ -19,7 +20,7 @@ const setup = () => {
 	writeFileSync(join(dir, '2/etc/motd'), 'Built in layer 2\n');
 	const overlay = {target: join(dir, 'merged'), lower: [join(dir, '2'), join(dir, '1')], upper: join(dir, 'upper'), work: join(dir, 'work')};
 	const state = (uppers: TreeEntry[], extra: Partial<LayersSnapshot> = {}): LayersSnapshot => ({
-		dir, exists: true, shell: null, overlays: [overlay], uppers: {[overlay.upper]: uppers}, lowers: {[overlay.lower[0]!]: '3:aa', [overlay.lower[1]!]: '3:bb'}, ...extra,
+		dir, exists: true, layerDirs: ['1', '2'], shell: null, overlays: [overlay], uppers: {[overlay.upper]: uppers}, lowers: {[overlay.lower[0]!]: '3:aa', [overlay.lower[1]!]: '3:bb'}, ...extra,
 	});
 	return {dir, overlay, state};
 };
@@ -67,7 +68,7 @@ test('the overlay mounted, the layered shell started, and both gone again', t =>
 
 test('the journal keeps the layers folder once it appears, and each overlay the host mounted', t => {
 	const {state, dir: top} = setup();
-	const absent = state([], {exists: false, overlays: [], uppers: {}, lowers: {}});
+	const absent = state([], {exists: false, layerDirs: [], overlays: [], uppers: {}, lowers: {}});
 	const made = state([]);
 	const entries = layersFact.journal!(snapshot(absent), snapshot(made), {rootfs: '/ubunturoot', variables: {tarball: '/t', source: '/s'}});
 	t.deepEqual(entries, [
@@ -102,4 +103,37 @@ test('a lower layer is stamped over the paths the lessons watch in it: a write t
 	const rewritten = stamp();
 	writeFileSync(join(top, 'missing'), '');
 	t.not(stamp(), rewritten, 'a path that appears');
+});
+
+test('an image route\'s stack of three layers: named top first, all unchanged; a path an image layer whited out is written, not copied up', t => {
+	if (!requirePrivileges(t)) {
+		return;
+	}
+
+	const top = folder();
+	for (const layer of ['1/etc', '2/etc', '3/etc']) {
+		mkdirSync(join(top, layer), {recursive: true});
+	}
+
+	writeFileSync(join(top, '1/etc/remove-me'), 'gone\n');
+	// Layer 2 deleted it, as rootcamp image layers writes a `.wh.remove-me`: a character device 0:0.
+	execFileSync('mknod', ['-m', '000', join(top, '2/etc/remove-me'), 'c', '0', '0']);
+	writeFileSync(join(top, '3/etc/motd'), 'Built in layer 3\n');
+	const overlay = {target: join(top, 'merged'), lower: ['3', '2', '1'].map(layer => join(top, layer)), upper: join(top, 'upper'), work: join(top, 'work')};
+	const state = (uppers: TreeEntry[], extra: Partial<LayersSnapshot> = {}): LayersSnapshot => ({
+		dir: top, exists: true, layerDirs: ['1', '2', '3'], shell: null, overlays: [overlay], uppers: {[overlay.upper]: uppers}, lowers: Object.fromEntries(overlay.lower.map(lower => [lower, '3:aa'])), ...extra,
+	});
+	t.deepEqual(changesOf(state([], {exists: false, layerDirs: [], overlays: [], uppers: {}, lowers: {}}), state([], {overlays: [], uppers: {}, lowers: {}})), [
+		`+ layers 1, 2 and 3 kept apart in ${top}, a directory each, as overlay2 keeps an image's layers`,
+	]);
+	t.deepEqual(changesOf(state([], {layerDirs: ['1', '2'], overlays: [], uppers: {}, lowers: {}}), state([], {overlays: [], uppers: {}, lowers: {}})), [
+		`+ layer 3 kept apart in ${top}/3, a directory of its own`,
+	]);
+	t.deepEqual(changesOf(state([], {overlays: [], uppers: {}, lowers: {}}), state([])), [
+		`+ overlay mounted on ${top}/merged: layer 3 over layer 2 over layer 1 (top first), writes go to ${top}/upper`,
+	]);
+	t.deepEqual(changesOf(state([]), state([dir('etc'), file('etc/motd'), file('etc/remove-me')])), [
+		'+ upper/etc/motd: copied up from layer 3, then changed (layer 3, layer 2 and layer 1 unchanged)',
+		'+ upper/etc/remove-me: written by the container, into its upper directory only (layer 3, layer 2 and layer 1 unchanged)',
+	]);
 });

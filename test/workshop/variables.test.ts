@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import test from 'ava';
 import {parseIpJson} from '../../src/host/net/links.ts';
 import {parseIpRoutes} from '../../src/host/net/routes.ts';
-import {wireVariables} from '../../src/workshop/variables.ts';
+import {staticVariables, whyMissing, wireVariables} from '../../src/workshop/variables.ts';
 import {fakeProbes} from '../helpers/fake-probes.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ip/${name}.json`, import.meta.url), 'utf8');
@@ -28,4 +28,12 @@ test('routes that cannot be read: no values, no crash', async t => {
 		throw new Error('`ip` was not found: install iproute2');
 	}});
 	t.deepEqual(await wireVariables(probes, []), none);
+});
+
+test('the layers lesson\'s stack: the tarball and the lesson\'s layer; on the image route the image\'s own layers under it, top first', t => {
+	const paths = {state: '/s/rootcamp', cache: '/c/rootcamp', run: '/s/rootcamp/run'};
+	t.like(staticVariables('/ubunturoot', 'busybox', paths), {layers: '/c/rootcamp/layers', top: '2', lowers: '/c/rootcamp/layers/2:/c/rootcamp/layers/1'});
+	t.like(staticVariables('/ubunturoot', 'image', paths, {image: '/i.tar', imageLayers: 3}), {top: '4', lowers: '/c/rootcamp/layers/4:/c/rootcamp/layers/3:/c/rootcamp/layers/2:/c/rootcamp/layers/1'});
+	t.like(staticVariables('/ubunturoot', 'image', paths, {image: '/i.tar'}), {top: undefined, lowers: undefined}, 'an image that could not be read');
+	t.regex(whyMissing('lowers'), /could not read the layers of the image route's image/);
 });

@@ -71,10 +71,7 @@ export function judge(check: CheckSpec, data: OverlayData): CheckResult {
 	const actual = `overlay of ${actualLower.join(' over ')}, writes to ${mount.layers.upper ?? 'nowhere (read-only)'}`;
 	const details = {expected, actual};
 	if (lower.length > 0 && actualLower.join(':') !== lower.join(':')) {
-		const reversed = actualLower.toReversed().join(':') === lower.join(':');
-		return fail(check, reversed
-			? `lowerdir lists the layers bottom first, so ${actualLower[0]} hides ${actualLower.at(-1)}: the top layer comes first (lowerdir=${lower.join(':')}); umount ${data.path} and mount it again`
-			: `the overlay on ${where} has other layers (lowerdir=${actualLower.join(':')}): mount it with lowerdir=${lower.join(':')}`, details);
+		return fail(check, wrongLayers(actualLower, lower, where, data.path), details);
 	}
 
 	if (upper !== undefined && mount.layers.upper !== undefined && realPath(mount.layers.upper) !== upper) {
@@ -86,6 +83,26 @@ export function judge(check: CheckSpec, data: OverlayData): CheckResult {
 	}
 
 	return pass(check, `${where} is ${wanted}`, details);
+}
+
+/** What is wrong with the layers an overlay was mounted with: upside down, out of order, one left out, or others. */
+function wrongLayers(actual: string[], wanted: string[], where: string, path: string): string {
+	const again = `umount ${path} and mount it again`;
+	if (actual.toReversed().join(':') === wanted.join(':')) {
+		return `lowerdir lists the layers bottom first, so ${actual[0]} hides ${actual.at(-1)}: the top layer comes first (lowerdir=${wanted.join(':')}); ${again}`;
+	}
+
+	const missing = wanted.filter(layer => !actual.includes(layer));
+	const others = actual.filter(layer => !wanted.includes(layer));
+	if (others.length === 0 && missing.length === 0) {
+		return `lowerdir lists the layers out of order (lowerdir=${actual.join(':')}): each layer comes before the one it was built on, top first (lowerdir=${wanted.join(':')}); ${again}`;
+	}
+
+	if (others.length === 0) {
+		return `lowerdir leaves out ${missing.join(', ')}, so what ${missing.length === 1 ? 'that layer' : 'those layers'} changed is missing from ${where}: mount it with lowerdir=${wanted.join(':')}`;
+	}
+
+	return `the overlay on ${where} has other layers (lowerdir=${actual.join(':')}): mount it with lowerdir=${wanted.join(':')}`;
 }
 
 const withLayers = (layers: OverlayLayers | undefined) => (layers === undefined ? {} : {layers});

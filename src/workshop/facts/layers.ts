@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, lstatSync, readdirSync} from 'node:fs';
 import {dirname, relative} from 'node:path';
 import {overlayLayers, overlaySupport} from '../../host/proc/overlay.ts';
 import {pathsFingerprint, walkTree} from '../../host/rootfs/tree.ts';
@@ -26,7 +26,7 @@ export const layersFact: Fact = {
 		// are the files the lesson writes over and deletes (the test walks the whole layers from outside).
 		const uppers = Object.fromEntries(overlays.flatMap(overlay => (overlay.upper ? [[overlay.upper, walkTree(overlay.upper) ?? []]] : [])));
 		const lowers = Object.fromEntries([...new Set(overlays.flatMap(overlay => overlay.lower))].map(lower => [lower, pathsFingerprint(lower, watchedPaths.filter(path => under(path, lower)))]));
-		return {layers: {dir, exists: existsSync(dir), shell, overlays, uppers, lowers}};
+		return {layers: {dir, exists: existsSync(dir), layerDirs: layerDirsIn(dir), shell, overlays, uppers, lowers}};
 	},
 	changes: (before, after) => layersChanges(before.layers, after.layers),
 	/** Overlays mounted on the host, and the layers' folder once it appears: reset unmounts them, then deletes it. */
@@ -53,7 +53,43 @@ export const layersFact: Fact = {
 	},
 };
 
+/** The numbered directories in the layers' folder, lowest first (none while it does not exist). */
+const layerDirsIn = (dir: string): string[] => {
+	try {
+		return readdirSync(dir, {withFileTypes: true}).filter(entry => entry.isDirectory() && /^[1-9]\d*$/.test(entry.name)).map(entry => entry.name).sort((a, b) => Number(a) - Number(b));
+	} catch {
+		return [];
+	}
+};
+
 const under = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
+
+/**
+ * The lower layer whose copy of a path the overlay shows: the first, top down, that has it, unless
+ * that is a whiteout (an image layer's deletion, a character device 0:0): then none shows it.
+ */
+const shownFrom = (lowers: string[], path: string): string | undefined => {
+	for (const lower of lowers) {
+		const stat = lstatOrNothing(`${lower}/${path}`);
+		if (stat) {
+			return stat.isCharacterDevice() && stat.rdev === 0 ? undefined : lower;
+		}
+	}
+
+	return undefined;
+};
+
+/** Nothing where the path is missing, or where a parent on the way is not a directory. */
+const lstatOrNothing = (path: string) => {
+	try {
+		return lstatSync(path);
+	} catch {
+		return undefined;
+	}
+};
+
+/** `a`, `a and b`, `a, b and c`: an image route's stack may have many layers. */
+const inWords = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`);
 
 function layersChanges(was: LayersSnapshot | undefined, is: LayersSnapshot | undefined): Change[] {
 	if (was === undefined || is === undefined) {
@@ -63,6 +99,13 @@ function layersChanges(was: LayersSnapshot | undefined, is: LayersSnapshot | und
 	const name = (path: string) => (under(path, is.dir) ? relative(is.dir, path) || '.' : path);
 	const layerName = (path: string) => `layer ${name(path)}`;
 	const changes: Change[] = [];
+	const newLayers = is.layerDirs.filter(layer => !was.layerDirs.includes(layer));
+	if (newLayers.length > 0) {
+		changes.push({sign: '+', text: newLayers.length === 1
+			? `layer ${newLayers[0]!} kept apart in ${is.dir}/${newLayers[0]!}, a directory of its own`
+			: `layers ${inWords(newLayers)} kept apart in ${is.dir}, a directory each, as overlay2 keeps an image's layers`});
+	}
+
 	for (const overlay of is.overlays.filter(overlay => !was.overlays.some(old => old.target === overlay.target))) {
 		changes.push({sign: '+', text: `overlay mounted on ${overlay.target}: ${overlay.lower.map(layerName).join(' over ')} (top first), writes go to ${overlay.upper ?? 'nowhere (read-only)'}`});
 	}
@@ -82,7 +125,7 @@ function layersChanges(was: LayersSnapshot | undefined, is: LayersSnapshot | und
 	}
 
 	const changedLowers = Object.keys(is.lowers).filter(lower => lower in was.lowers && was.lowers[lower] !== is.lowers[lower]);
-	const untouched = changedLowers.length === 0 ? ` (${Object.keys(is.lowers).map(layerName).join(' and ')} unchanged)` : '';
+	const untouched = changedLowers.length === 0 ? ` (${inWords(Object.keys(is.lowers).map(layerName))} unchanged)` : '';
 	for (const [upper, entries] of Object.entries(is.uppers)) {
 		const before = new Map((was.uppers[upper] ?? []).map(entry => [entry.path, entry]));
 		const lowers = is.overlays.find(overlay => overlay.upper === upper)?.lower ?? [];
@@ -94,7 +137,7 @@ function layersChanges(was: LayersSnapshot | undefined, is: LayersSnapshot | und
 					changes.push({sign: '+', text: `whiteout ${where} (a character device 0:0): /${entry.path} is deleted for this container only${untouched}`});
 				}
 			} else if (old === undefined) {
-				const from = lowers.find(lower => existsSync(`${lower}/${entry.path}`));
+				const from = shownFrom(lowers, entry.path);
 				changes.push({sign: '+', text: from === undefined
 					? `${where}: written by the container, into its upper directory only${untouched}`
 					: `${where}: copied up from ${layerName(from)}, then changed${untouched}`});
