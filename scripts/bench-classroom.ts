@@ -1,8 +1,9 @@
 // The classroom's benchmark: 300 simulated students on loopback, each posting an event a second to
 // `rootcamp classroom serve` (its own process, as an instructor runs it) with the dashboard's live
-// stream open: the server's answer time (p99), how long a change takes to reach the dashboard
-// (p99), and the server's peak memory (VmHWM), on the embedded database and, where PostgreSQL 15
-// is installed, on a private PostgreSQL server. CLASSROOM_BENCH_SECONDS shortens the minute.
+// stream open and each student's class-state stream open (as the app keeps it): the server's
+// answer time (p99), how long a change takes to reach the dashboard (p99), how long a broadcast
+// takes to reach every student's screen (p99), and the server's peak memory (VmHWM), on the
+// embedded database and, where PostgreSQL 15 is installed, on a private PostgreSQL server. CLASSROOM_BENCH_SECONDS shortens the minute.
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {Agent, request as httpRequest} from 'node:http';
@@ -56,6 +57,46 @@ const post = async (url: string, body: unknown, token?: string) => new Promise<{
 	request.on('error', reject);
 	request.end(data);
 });
+
+/**
+ * Opens each student's class-state stream, as the app does; every broadcast that arrives says
+ * when it was sent (its text is the time): the delay to each student is kept in `latencies`.
+ */
+const watchStudents = async (base: string, tokens: string[], latencies: number[]) => {
+	let opened = 0;
+	const requests = tokens.map(token => {
+		let buffer = '';
+		const request = httpRequest(`${base}/state/stream`, {agent: false, headers: {authorization: `Bearer ${token}`}}, response => {
+			opened++;
+			response.setEncoding('utf8');
+			response.on('data', (chunk: string) => {
+				buffer += chunk;
+				const messages = buffer.split('\n\n');
+				buffer = messages.pop() ?? '';
+				for (const message of messages) {
+					const sent = /"text":"sent (\d+)"/.exec(message)?.[1];
+					if (sent) {
+						latencies.push(Date.now() - Number(sent));
+					}
+				}
+			});
+		});
+		request.on('error', () => undefined);
+		request.end();
+		return request;
+	});
+	// The class's apps are open before it starts working, as in a room.
+	while (opened < tokens.length) {
+		// eslint-disable-next-line no-await-in-loop
+		await sleep(20);
+	}
+
+	return () => {
+		for (const request of requests) {
+			request.destroy();
+		}
+	};
+};
 
 /** Reads the dashboard's stream; each student row that arrives says when its event was made (`current.since`). */
 const watchDashboard = async (origin: string, token: string, latencies: number[]) => {
@@ -115,6 +156,14 @@ const benchOne = async (label: string, database: string, dir: string) => {
 
 		const dashboardLatencies: number[] = [];
 		const stopWatching = await watchDashboard(dashboard.origin, instructor, dashboardLatencies);
+		const broadcastLatencies: number[] = [];
+		const stopStudents = await watchStudents(base, tokens, broadcastLatencies);
+		let broadcasts = 0;
+		// The instructor broadcasts every 5 s: each of the class's open apps must hear it.
+		const broadcaster = setInterval(() => {
+			broadcasts++;
+			void post(`${dashboard.origin}/api/broadcast`, {text: `sent ${Date.now()}`}, instructor);
+		}, 5000);
 		const answers: number[] = [];
 		let refused = 0;
 		const until = Date.now() + (seconds * 1000);
@@ -133,14 +182,18 @@ const benchOne = async (label: string, database: string, dir: string) => {
 				await sleep(Math.max(0, 1000 - (Date.now() - at)));
 			}
 		}));
+		clearInterval(broadcaster);
 		await sleep(300);
 		await stopWatching();
+		stopStudents();
 		agent.destroy();
 		const peak = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 		const p99 = percentile(answers, 0.99);
 		const dashboardP99 = percentile(dashboardLatencies, 0.99);
 		report(`classroom ${label}: answer p99`, `${p99.toFixed(1)} ms (p50 ${percentile(answers, 0.5).toFixed(1)}; ${answers.length} events, ${refused} refused)`, '≤ 50 ms', p99 <= 50 && refused === 0);
 		report(`classroom ${label}: dashboard p99`, `${dashboardP99.toFixed(0)} ms (${dashboardLatencies.length} changes)`, '≤ 1000 ms', dashboardP99 <= 1000 && dashboardLatencies.length > 0);
+		const broadcastP99 = percentile(broadcastLatencies, 0.99);
+		report(`classroom ${label}: broadcast to apps p99`, `${broadcastP99.toFixed(0)} ms (${broadcastLatencies.length} of ${broadcasts * students} arrivals)`, '≤ 1000 ms', broadcastP99 <= 1000 && broadcastLatencies.length === broadcasts * students);
 		report(`classroom ${label}: server peak memory`, `${peak.toFixed(1)} MiB`, '≤ 200 MiB', peak <= 200);
 	} finally {
 		child.kill('SIGTERM');

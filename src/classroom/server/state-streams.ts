@@ -50,5 +50,3 @@ export const createStateStreams = (current: () => ClassState) => {
 		},
 	};
 };
-
-export type StateStreams = ReturnType<typeof createStateStreams>;
