@@ -87,7 +87,6 @@ const watchStudents = async (base: string, tokens: string[], latencies: number[]
 	});
 	// The class's apps are open before it starts working, as in a room.
 	while (opened < tokens.length) {
-		// eslint-disable-next-line no-await-in-loop
 		await sleep(20);
 	}
 
