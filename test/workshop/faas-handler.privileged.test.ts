@@ -85,11 +85,13 @@ echo 'Built in layer 2' > ${layers}/2/etc/motd`], {encoding: 'utf8'});
 
 	const {course} = loadCourse(join(repo, 'lessons'));
 	const {steps} = course.lessons.find(lesson => lesson.id === 'faas')!;
-	const variables = {workdir, layers, cgroupfs: hierarchy.base};
+	// `{{lowers}}` as the busybox route has it: the lesson's layer 2 over the rootfs's layer 1.
+	const variables = {workdir, layers, lowers: `${layers}/2:${layers}/1`, cgroupfs: hierarchy.base};
 	const function_ = heredoc(steps.find(step => step.id === 'function')!.commands[0]!.text, 'fn/function');
 	const block = steps.find(step => step.id === 'limits')!.commands.find(each => each.cgroup === hierarchy.version)!.text;
 	const handler = heredoc(block, 'handler');
 	t.truthy(function_ && handler, 'the lesson writes a function and a handler for this hierarchy');
+	t.notRegex(fillKnownVariables(handler!, variables), /{{/, 'the test fills every variable the handler names');
 	writeFileSync(join(workdir, 'faas/fn/function'), `${fillKnownVariables(function_!, variables)}\n`);
 	writeFileSync(join(workdir, 'faas/handler'), `${fillKnownVariables(handler!, variables)}\n`);
 	chmodSync(join(workdir, 'faas/fn/function'), 0o755);
