@@ -2,7 +2,7 @@ import {useEffect, useMemo, useRef, useState, type Dispatch} from 'react';
 import {openReporter} from '../../classroom/student/reporter.ts';
 import type {StepRef} from '../../workshop/api.ts';
 import type {Action, AppState} from '../state/types.ts';
-import type {ClassroomStatus} from '../view/classroom-banner.ts';
+import {afterDelivery, afterStreamed, type ClassroomStatus} from '../view/classroom-banner.ts';
 
 /** How often the app says it is still there, and sends what is queued. */
 const heartbeatMs = 15_000;
@@ -19,6 +19,8 @@ export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch
 	// One send at a time; an event queued meanwhile asks for one more round after it.
 	const sending = useRef<'idle' | 'sending' | 'again'>('idle');
 	const [status, setStatus] = useState<ClassroomStatus | undefined>();
+	// Once the live stream has spoken, it alone sets the class state (afterDelivery says why).
+	const streamed = useRef(false);
 	const send = () => {
 		if (!reporter) {
 			return;
@@ -31,9 +33,7 @@ export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch
 
 		sending.current = 'sending';
 		reporter.send(1000).then(delivery => {
-			// "Another rootcamp is sending" is not the server being away: only a failed exchange is.
-			const away = delivery.problem !== undefined && !delivery.problem.startsWith('another');
-			setStatus(previous => ({state: delivery.state ?? previous?.state, queued: delivery.left, away}));
+			setStatus(previous => afterDelivery(previous, delivery, streamed.current));
 		}, () => undefined).finally(() => {
 			const again = sending.current === 'again';
 			sending.current = 'idle';
@@ -85,7 +85,8 @@ export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch
 			send();
 		}, heartbeatMs);
 		const stopWatching = reporter.watchState(classState => {
-			setStatus(previous => ({queued: 0, away: false, ...previous, state: classState}));
+			streamed.current = true;
+			setStatus(previous => afterStreamed(previous, classState));
 		});
 		return () => {
 			clearInterval(timer);

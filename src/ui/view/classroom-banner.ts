@@ -1,4 +1,5 @@
 import type {ClassState} from '../../classroom/protocol.ts';
+import type {Delivery} from '../../classroom/student/sender.ts';
 import type {StepRef} from '../../workshop/api.ts';
 
 /** What the app knows of the classroom: the last class state, and what waits in the queue. */
@@ -9,6 +10,21 @@ export type ClassroomStatus = {
 	/** The last send found no server (the events wait on disk and go when it returns). */
 	away: boolean;
 };
+
+/**
+ * The status after a send of the queue. Its class state is the server's answer (or the one kept on
+ * disk), taken only until the live stream has spoken: the answer can be older than the stream's
+ * (an event sent before a broadcast, answered after the stream brought it). "Another rootcamp is
+ * sending" is not the server being away: only a failed exchange is.
+ */
+export const afterDelivery = (previous: ClassroomStatus | undefined, delivery: Delivery, streamed: boolean): ClassroomStatus => ({
+	state: streamed ? previous?.state : delivery.state ?? previous?.state,
+	queued: delivery.left,
+	away: delivery.problem !== undefined && !delivery.problem.startsWith('another'),
+});
+
+/** The status after the live stream brought a class state: the server is there. */
+export const afterStreamed = (previous: ClassroomStatus | undefined, state: ClassState): ClassroomStatus => ({queued: 0, away: false, ...previous, state});
 
 /**
  * The banner above the screen when the learner joined a classroom: the instructor's message, the
