@@ -7,6 +7,7 @@ import type {Route} from '../../src/lesson/types.ts';
 import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {assertNothingLeft, cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
+import {seedDebootstrap} from '../helpers/debootstrap-seed.ts';
 import {waitFor} from '../helpers/wait-for.ts';
 import {walkSteps} from '../helpers/walk-steps.ts';
 
@@ -88,6 +89,10 @@ const walkIsolation = async (t: ExecutionContext, route: Route) => {
 		rootcamp(['reset', '--purge', '--yes', '--rootfs', area.rootfs], area.env);
 		area.remove();
 	});
+	if (route === 'debootstrap') {
+		await seedDebootstrap(area.paths.cache);
+	}
+
 	for (const lesson of writeUp) {
 		const solve = rootcamp(['solve', lesson, '--yes', '--route', route, '--rootfs', area.rootfs], area.env);
 		t.is(solve.status, 0, `solve ${lesson}:\n${solve.stdout}${solve.stderr}`);

@@ -5,6 +5,7 @@ import test, {type ExecutionContext} from 'ava';
 import type {Route} from '../../src/lesson/types.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {assertNothingLeft, cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
+import {seedDebootstrap} from '../helpers/debootstrap-seed.ts';
 import {waitFor} from '../helpers/wait-for.ts';
 import {walkSteps} from '../helpers/walk-steps.ts';
 
@@ -76,6 +77,10 @@ const walkBeyond = async (t: ExecutionContext, route: Route) => {
 
 		area.remove();
 	});
+	if (route === 'debootstrap') {
+		await seedDebootstrap(area.paths.cache);
+	}
+
 	const hostName = hostname();
 	for (const lesson of writeUp) {
 		const solve = rootcamp(['solve', lesson, '--yes', '--route', route, '--rootfs', area.rootfs], area.env);

@@ -9,6 +9,7 @@ import type {Route} from '../../src/lesson/types.ts';
 import {stepKey} from '../../src/workshop/progress.ts';
 import {openWorkshop} from '../../src/workshop/workshop.ts';
 import {assertNothingLeft, cli, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
+import {seedDebootstrap} from '../helpers/debootstrap-seed.ts';
 import {walkSteps} from '../helpers/walk-steps.ts';
 import {buildTwoLayerImage} from '../image/build-image.ts';
 import {listTree} from '../image/tree-listing.ts';
@@ -59,6 +60,10 @@ const walkLayers = async (t: ExecutionContext, route: Route, buildImage?: (dir: 
 		rootcamp(['reset', '--purge', '--yes', '--rootfs', area.rootfs], area.env);
 		area.remove();
 	});
+	if (route === 'debootstrap') {
+		await seedDebootstrap(area.paths.cache);
+	}
+
 	const copy = rootcamp(['solve', 'copy', '--yes', ...(image ? ['--image', image.path] : ['--route', route]), '--rootfs', area.rootfs], area.env);
 	t.is(copy.status, 0, `solve copy:\n${copy.stdout}${copy.stderr}`);
 	const engine = await openWorkshop({rootfs: area.rootfs, route, paths: area.paths, ...(image ? {image: image.path} : {})});
