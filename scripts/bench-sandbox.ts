@@ -1,8 +1,11 @@
 // The sandbox's benchmark (needs root):
 //   make       making a sandbox, rootfs excluded: holder, namespaces, mounts, groups, slirp4netns  (absolute, target < 300 ms)
 //   verify     `rootcamp verify` run inside a sandbox (from its shell)  vs  the same outside, in pairs    (target ≤ 1.2x)
+//   eight      eight sandboxes each solving the write-up's four lessons at once  vs  one alone           (target ≤ 2x)
+//              with the bound this machine's cores put on it: eight solves need eight times one's CPU time
 // The `--sandbox NAME verify` form, which adds the caller's own node start, is shown beside it.
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
+import {availableParallelism} from 'node:os';
 import {join, resolve} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {enterCommand} from '../src/sandbox/enter.ts';
@@ -27,6 +30,62 @@ const timed = (file: string, args: string[], env: NodeJS.ProcessEnv) => {
 	}
 
 	return performance.now() - start;
+};
+
+const writeUp = ['copy', 'enter', 'network-basic', 'network-advanced'];
+
+/**
+ * One sandbox solving the write-up's four lessons, as a learner's `rootcamp --sandbox NAME solve`
+ * commands: its wall time and the CPU time of everything it ran (the shell's `times`: its children's user and system).
+ */
+const solveInSandbox = async (name: string, env: NodeJS.ProcessEnv): Promise<{wallMs: number; cpuMs: number}> => {
+	const script = `${writeUp.map(lesson => `"$0" "$1" --sandbox ${name} solve ${lesson} --yes --route busybox >/dev/null || exit 1`).join('\n')}\ntimes`;
+	const start = performance.now();
+	const child = spawn('bash', ['-c', script, process.execPath, cli], {env, stdio: ['ignore', 'pipe', 'pipe']});
+	let out = '';
+	child.stdout.on('data', (chunk: Buffer) => {
+		out += chunk.toString();
+	});
+	const status = await new Promise<number | null>(resolve => {
+		child.once('close', resolve);
+	});
+	const wallMs = performance.now() - start;
+	if (status !== 0) {
+		throw new Error(`sandbox ${name}: solving the write-up failed`);
+	}
+
+	// `times` prints the shell's own user and system time, then its children's: "0m1.234s 0m0.567s".
+	const children = out.trim().split('\n').at(-1)!.match(/(\d+)m([\d.]+)s/g) ?? [];
+	const cpuMs = children.reduce((sum, time) => {
+		const [, minutes, seconds] = /(\d+)m([\d.]+)s/.exec(time)!;
+		return sum + (((Number(minutes) * 60) + Number(seconds)) * 1000);
+	}, 0);
+	return {wallMs, cpuMs};
+};
+
+const benchEight = async (paths: {state: string; cache: string; run: string}, env: NodeJS.ProcessEnv) => {
+	const names = Array.from({length: 8}, (_, index) => `bench-eight-${index}`);
+	try {
+		const one = await solveInSandbox('bench-one', env);
+		await removeSandbox(paths, 'bench-one');
+		const start = performance.now();
+		await Promise.all(names.map(async name => solveInSandbox(name, env)));
+		const eightMs = performance.now() - start;
+		const ratio = eightMs / one.wallMs;
+		const cores = availableParallelism();
+		// Eight solves need eight times one's CPU; spread over every core at best, that is the floor.
+		const floor = Math.max(1, (8 * one.cpuMs) / (cores * one.wallMs));
+		line('8 sandboxes at once vs one', `${ratio.toFixed(2)}x (${(eightMs / 1000).toFixed(1)} / ${(one.wallMs / 1000).toFixed(1)} s)`, '≤ 2x', ratio <= 2);
+		console.log(`info ${'  bound by the CPU'.padEnd(34)} ≥ ${floor.toFixed(2)}x here: one solve uses ${(one.cpuMs / 1000).toFixed(1)} s of CPU in ${(one.wallMs / 1000).toFixed(1)} s, ${cores} cores`);
+	} finally {
+		for (const name of names) {
+			const removal = await removeSandbox(paths, name).catch(() => ({left: []}));
+			if (removal.left.length > 0) {
+				console.error(`sandbox ${name} left: ${removal.left.join('; ')}`);
+				process.exitCode = 1;
+			}
+		}
+	}
 };
 
 /** `dir` holds the bench's course, solved on `rootfs` with `env`'s XDG folders; sandboxes go beside it. */
@@ -62,6 +121,7 @@ export const benchSandbox = async (dir: string, runs: number, rootfs: string) =>
 	const ratio = median(within.map((value, index) => value / outside[index]!));
 	line('verify in a sandbox vs outside', `${ratio.toFixed(2)}x (${median(within).toFixed(0)} / ${median(outside).toFixed(0)} ms)`, '≤ 1.2x', ratio <= 1.2);
 	console.log(`info ${'rootcamp --sandbox NAME verify'.padEnd(34)} ${median(wrapped).toFixed(0)} ms (the caller's node start on top)`);
+	await benchEight(paths, env);
 	const removal = await removeSandbox(paths, 'bench-verify');
 	if (removal.left.length > 0) {
 		console.error(`sandbox bench-verify left: ${removal.left.join('; ')}`);
