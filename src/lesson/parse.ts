@@ -6,7 +6,7 @@ const fenceOpen = /^(`{3,}|~{3,})\s*(.*)$/;
 const idPattern = /^[a-z][a-z\d]*(?:-[a-z\d]+)*$/;
 const routes: readonly Route[] = ['docker', 'debootstrap', 'busybox', 'image'];
 const cgroupSelectors: readonly CgroupSelector[] = ['v1', 'v2'];
-const requirements: readonly Requirement[] = ['apt', 'runc'];
+const requirements: readonly Requirement[] = ['apt', 'runc', 'mknod', 'cgroups'];
 
 type Parsed = {lesson?: Lesson; errors: LessonError[]};
 

@@ -63,8 +63,12 @@ export type CheckSpec = {
 export const checkKinds = ['tarball', 'file', 'container', 'mount', 'link', 'package', 'command', 'route', 'ping', 'hostname', 'cgroup', 'userns', 'jail', 'overlay', 'runc', 'security', 'faas'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
-/** What a step needs of the rootfs (apt) or of the host (runc); without it the step is skipped as not applicable. */
-export type Requirement = 'apt' | 'runc';
+/**
+ * What a step needs of the rootfs (apt), of the host (runc), or of the kernel's trust in rootcamp
+ * (mknod, cgroups: refused in a user namespace, as in a rootless sandbox); without it the step is
+ * skipped as not applicable.
+ */
+export type Requirement = 'apt' | 'runc' | 'mknod' | 'cgroups';
 
 export type Step = {
 	id: string;

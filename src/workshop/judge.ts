@@ -4,6 +4,7 @@ import {evaluateCheck, markAdvice, startSlowReads} from '../check/evaluate.ts';
 import type {CheckResult} from '../check/types.ts';
 import type {Probes} from '../host/probes.ts';
 import {which} from '../host/tools/tools.ts';
+import {canWriteCgroups, readOwnUserNamespace} from '../host/proc/user-namespace.ts';
 import type {Route, Step, Variables} from '../lesson/types.ts';
 import {fillKnownVariables, fillVariables, MissingVariableError} from '../lesson/variables.ts';
 import type {StepRef, StepReport} from './api.ts';
@@ -100,10 +101,42 @@ const evaluateChecks = async (step: Step, probes: Probes, variables: Variables):
 	}
 }));
 
-/** Why a step does not apply to this rootfs (a busybox rootfs has no apt) or host (no runc), or undefined. */
+/**
+ * Why the kernel refuses a step to rootcamp here, or undefined: in a user namespace other than the
+ * initial one (a rootless sandbox, or any rootless engine's), root holds its powers over that
+ * namespace's own things only, and device numbers and the host's control groups are not.
+ */
+const whyRefusedInUserNamespace = (step: Step): string | undefined => {
+	const needsMknod = step.requires.includes('mknod');
+	const needsCgroups = step.requires.includes('cgroups');
+	if (!needsMknod && !needsCgroups) {
+		return undefined;
+	}
+
+	const own = readOwnUserNamespace();
+	if (own.initial) {
+		return undefined;
+	}
+
+	const where = `rootcamp runs in a user namespace (root here is uid ${own.rootOnHost ?? 'unmapped'} on the host), not the initial one`;
+	if (needsMknod) {
+		return `not applicable: ${where}, and the kernel refuses mknod of a device node there (a rootless engine such as podman bind-mounts the host's /dev/null and friends instead)`;
+	}
+
+	return canWriteCgroups()
+		? undefined
+		: `not applicable: ${where}, and it has no control group it may write (the kernel never mounts a cgroup v1 hierarchy in a user namespace, and cgroup v2 needs a subtree delegated to that uid, as systemd's user session has)`;
+};
+
+/** Why a step does not apply to this rootfs (a busybox rootfs has no apt) or host (no runc, no mknod), or undefined. */
 const whyNotApplicable = (step: Step, rootfs: string, route: Route | undefined): string | undefined => {
 	if (step.requires.includes('runc') && !which('runc')) {
 		return 'not applicable to this host: runc is not installed (apt-get install runc)';
+	}
+
+	const refused = whyRefusedInUserNamespace(step);
+	if (refused) {
+		return refused;
 	}
 
 	if (!step.requires.includes('apt') || existsSync(join(rootfs, 'usr/bin/apt-get'))) {
