@@ -20,6 +20,12 @@ const eventSchema = z.strictObject({
 	lesson: ref.optional(),
 	step: ref.optional(),
 	status: z.enum(['pass', 'fail', 'skip']).optional(),
+	/**
+	 * verdict: the learner tried the step (a `verify`, the app's `v`, a change the app saw on the
+	 * open step). Sent each time, changed or not, so the same failure three times counts three times;
+	 * a verdict without it only says where the step stands (the app's check on opening, the rest of a whole-course verify).
+	 */
+	attempt: z.boolean().optional(),
 	/** The failing check, its message, and what it expected and saw. */
 	check: text(200).optional(),
 	message: text(500).optional(),

@@ -59,8 +59,9 @@ test('the dashboard in a real browser: live cells, stuck marks, groups, help que
 	t.true(latency < 1000, `${latency} ms`);
 	t.is(await inPage(page, `getComputedStyle(document.querySelector('tr[data-student="${ann.student}"] td[data-step="${firstKey}"] .cell')).backgroundColor`), 'rgb(67, 160, 71)', 'green');
 
-	// The same check failing three times marks the student stuck; two students failing alike are one group.
-	const failure = {check: 'file {{rootfs}}/etc', message: 'no /etc in the rootfs', expected: 'a directory', actual: 'nothing'};
+	// The same check failing three tries marks the student stuck (a student's rootcamp marks each try:
+	// student.test.ts drives that through verify); two students failing alike are one group.
+	const failure = {check: 'file {{rootfs}}/etc', message: 'no /etc in the rootfs', expected: 'a directory', actual: 'nothing', attempt: true};
 	await post(`${base}/events`, {events: [event('step-opened', {lesson: second!.lesson, step: second!.step}), ...[1, 2, 3].map(() => verdict(second!.lesson, second!.step, 'fail', failure))]}, ann.token);
 	await post(`${base}/events`, {events: [event('step-opened', {lesson: second!.lesson, step: second!.step}), verdict(second!.lesson, second!.step, 'fail', failure)]}, eve.token);
 	await waitIn(page, `document.querySelector('tr[data-student="${ann.student}"] td[data-step="${secondKey}"]')?.dataset.stuck === 'true'`, 1000);

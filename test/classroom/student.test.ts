@@ -32,19 +32,20 @@ test('events queued while the server is away are delivered in order, once, when 
 	reporter.stepOpened({lesson: 'enter', step: 'proc'});
 	t.is(reporter.verdicts({lessons: [{id: 'enter', title: '', steps: [step('proc', 'fail', 'same pid namespace')]}]}), 1);
 	t.is(reporter.verdicts({lessons: [{id: 'enter', title: '', steps: [step('proc', 'fail', 'same pid namespace')]}]}), 0, 'an unchanged verdict is not queued again');
+	t.is(reporter.verdicts({lessons: [{id: 'enter', title: '', steps: [step('proc', 'fail', 'same pid namespace')]}]}, {lesson: 'enter', step: 'proc'}), 1, 'unless the learner tried again');
 	reporter.verdicts({lessons: [{id: 'enter', title: '', steps: [step('proc', 'pass')]}]});
 	// A rootcamp killed while writing leaves a temporary file: never sent, never in the way.
 	writeFileSync(join(files.queue, '.000-half.json.tmp'), '{"id":');
 	const started = Date.now();
 	const away = await reporter.send(500);
 	t.true(Date.now() - started < 1500, 'the learner does not wait on a server that is away');
-	t.is(away.left, 3);
+	t.is(away.left, 4);
 	t.regex(away.problem ?? '', /did not answer/);
 
 	const second = await startClassroom({listen: `127.0.0.1:${port}`, database});
 	t.teardown(async () => second.close());
 	const back = await reporter.send(2000);
-	t.like(back, {sent: 3, left: 0});
+	t.like(back, {sent: 4, left: 0});
 	t.deepEqual(readdirSync(files.queue).filter(name => name.endsWith('.json')), []);
 	const [ann] = (await classOf(second)).students;
 	t.is(ann!.cells['enter/proc']!.status, 'pass', 'the pass came after the failure: the order held');
@@ -98,6 +99,25 @@ test('rootcamp join, verify, help-me and leave: the class sees the student, thei
 	t.false(existsSync(join(state, 'rootcamp/classroom.json')));
 	t.not((await classOf(running)).students[0]!.leftAt, null);
 	t.regex((await rootcamp(state, ['help-me'])).stderr, /not in a classroom/);
+});
+
+test('three verifies failing the same way are three tries: the real client path makes the student stuck', async t => {
+	const running = await startClassroom({listen: '127.0.0.1:0', database: join(newFolder(), 'class.db')});
+	t.teardown(async () => running.close());
+	const state = join(newFolder(), 'state');
+	t.is((await rootcamp(state, ['join', joinUrl(running.join), '--name', 'Ann'])).status, 0);
+	for (let run = 1; run <= 3; run++) {
+		const verified = await rootcamp(state, ['verify', 'copy/export', '--rootfs', join(state, 'no-rootfs')]);
+		t.is(verified.status, 1, verified.stderr);
+		if (run < 3) {
+			t.regex(running.summary(), /0 stuck/, `not stuck after ${run}`);
+		}
+	}
+
+	const cell = (await classOf(running)).students[0]!.cells['copy/export'] as unknown as {status: string; fails: number; failsByCheck: Record<string, number>};
+	t.like(cell, {status: 'fail', fails: 3});
+	t.deepEqual(Object.values(cell.failsByCheck), [3], 'the same check, three times');
+	t.regex(running.summary(), /1 stuck/);
 });
 
 test('rootcamp join refuses a bad address and says when nobody answers', async t => {

@@ -8,8 +8,9 @@ type Cell = {
 	/** The first verdict after opening it: a first try. */
 	firstVerdict?: 'pass' | 'fail' | 'skip';
 	passedAt?: number;
+	/** Tries that failed (verdicts marked as attempts). */
 	fails: number;
-	/** How often each check failed here: the same one failing again and again is "stuck". */
+	/** How often each check failed a try here: the same one failing again and again is "stuck". */
 	failsByCheck: Record<string, number>;
 	check?: string;
 	message?: string;
@@ -167,9 +168,14 @@ const applyVerdict = (cell: Cell, event: StoredEvent) => {
 	}
 
 	cell.status = 'fail';
-	cell.fails++;
-	const check = event.check ?? event.message ?? '';
-	cell.failsByCheck[check] = (cell.failsByCheck[check] ?? 0) + 1;
+	// Only a try counts: the same failure seen again without the learner trying (the app's check
+	// on opening, a whole-course verify of other steps) says nothing about being stuck.
+	if (event.attempt) {
+		cell.fails++;
+		const check = event.check ?? event.message ?? '';
+		cell.failsByCheck[check] = (cell.failsByCheck[check] ?? 0) + 1;
+	}
+
 	cell.check = event.check;
 	cell.message = event.message;
 	cell.expected = event.expected;

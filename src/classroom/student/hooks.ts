@@ -13,13 +13,22 @@ export const reportVerify = async (report: Pick<Report, 'lessons'>, filter: {les
 		return undefined;
 	}
 
-	// Verifying one step is working on it; a whole-course verify is on the first step not passed.
-	const on = filter.lesson && filter.step ? {lesson: filter.lesson, step: filter.step} : firstUnpassed(report);
-	if (on) {
-		reporter.stepOpened(on);
+	// Each verify is a try of one step: the step it names, or else the step the learner was on
+	// (the last one opened, when this verify covers it), or else the first one not passed.
+	const current = reporter.current();
+	const covers = (ref: StepRef) => report.lessons.some(lesson => lesson.id === ref.lesson && lesson.steps.some(step => step.id === ref.step));
+	const attempted = filter.lesson && filter.step ? {lesson: filter.lesson, step: filter.step} : (current && covers(current) ? current : firstUnpassed(report));
+	if (attempted) {
+		reporter.stepOpened(attempted);
 	}
 
-	reporter.verdicts(report);
+	reporter.verdicts(report, attempted);
+	// A wider verify then finds the learner on the first step not passed yet.
+	const next = filter.step ? undefined : firstUnpassed(report);
+	if (next) {
+		reporter.stepOpened(next);
+	}
+
 	return (await reporter.send(timeoutMs)).state;
 };
 

@@ -30,8 +30,14 @@ export type Reporter = {
 	readonly membership: Membership;
 	/** Queues "step opened" when `ref` is not the step last reported open (a verify of the same step again says nothing new). */
 	stepOpened(ref: StepRef): void;
-	/** Queues the verdicts that changed since the last ones queued; none when nothing changed. */
-	verdicts(report: Pick<Report, 'lessons'>): number;
+	/**
+	 * Queues the verdicts that changed since the last ones queued, and the verdict of `attempted`
+	 * (the step the learner just tried) always, marked as an attempt: a failure repeated unchanged
+	 * is still a try, and the classroom counts tries. Returns how many were queued.
+	 */
+	verdicts(report: Pick<Report, 'lessons'>, attempted?: StepRef): number;
+	/** The step last reported open, if any: where a whole-course verify finds the learner. */
+	current(): StepRef | undefined;
 	hint(ref: StepRef): void;
 	help(ref?: StepRef): void;
 	heartbeat(): void;
@@ -58,15 +64,19 @@ export const openReporter = (files: ClassroomFiles = classroomFiles()): Reporter
 				writeJsonAtomic(files.verdicts, {...sent, '@current': key});
 			}
 		},
-		verdicts(report) {
+		verdicts(report, attempted) {
 			const sent = readJsonOrSetAside(files.verdicts, isSent).value ?? {};
 			const changed: NewEvent[] = [];
+			const tried = attempted ? `${attempted.lesson}/${attempted.step}` : undefined;
 			for (const lesson of report.lessons) {
 				for (const step of lesson.steps) {
 					const event = verdictEvent(lesson.id, step);
 					const key = `${lesson.id}/${step.id}`;
 					const said = JSON.stringify([event.status, event.check, event.message]);
-					if (sent[key] !== said) {
+					if (key === tried) {
+						sent[key] = said;
+						changed.push({...event, attempt: true});
+					} else if (sent[key] !== said) {
 						sent[key] = said;
 						changed.push(event);
 					}
@@ -79,6 +89,10 @@ export const openReporter = (files: ClassroomFiles = classroomFiles()): Reporter
 			}
 
 			return changed.length;
+		},
+		current() {
+			const [lesson, step] = (readJsonOrSetAside(files.verdicts, isSent).value?.['@current'] ?? '').split('/');
+			return lesson && step ? {lesson, step} : undefined;
 		},
 		hint(ref) {
 			queue.add([{kind: 'hint', ...ref}]);

@@ -53,12 +53,24 @@ export function useClassroom(state: AppState, ref: StepRef | undefined, dispatch
 		}
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [reporter, key, onStep]);
+	// The first verdict the app has for an open step is where it stood (the app checks a step as it
+	// opens); after that, each `v` and each change the watch sees on it is a try (the learner did
+	// something), reported even when the verdict is the same as before.
+	const seen = useRef<{key?: string; said?: string; verifies: number}>({verifies: state.verifies});
 	useEffect(() => {
-		if (reporter && ref && report && reporter.verdicts({lessons: [{id: ref.lesson, title: '', steps: [report]}]}) > 0) {
+		if (!reporter || !ref || !report) {
+			return;
+		}
+
+		const said = JSON.stringify([report.status, report.message]);
+		const explicit = onStep && !state.verifying && state.verifies > seen.current.verifies;
+		const watched = onStep && seen.current.key === key && seen.current.said !== said;
+		seen.current = {key: onStep ? key : undefined, said, verifies: explicit ? state.verifies : seen.current.verifies};
+		if (reporter.verdicts({lessons: [{id: ref.lesson, title: '', steps: [report]}]}, explicit || watched ? ref : undefined) > 0) {
 			send();
 		}
 	// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [reporter, key, report?.status, report?.message]);
+	}, [reporter, key, report, onStep, state.verifying]);
 	useEffect(() => {
 		if (reporter && ref && state.hint) {
 			reporter.hint(ref);
