@@ -5,8 +5,10 @@ type Cell = {
 	status: 'todo' | 'on' | 'pass' | 'fail' | 'skip';
 	/** When the student first opened the step (their clock). */
 	openedAt?: number;
-	/** The first verdict after opening it: a first try. */
-	firstVerdict?: 'pass' | 'fail' | 'skip';
+	/** The verdict of the first try after opening it (a verdict marked as an attempt); the step's state on opening is not one. */
+	firstTry?: 'pass' | 'fail' | 'skip';
+	/** Tries after opening it. */
+	attempts: number;
 	passedAt?: number;
 	/** Tries that failed (verdicts marked as attempts). */
 	fails: number;
@@ -37,7 +39,7 @@ type HelpRequest = {id: string; student: string; name: string; at: number; lesso
 
 export const cellKey = (lesson: string, step: string) => `${lesson}/${step}`;
 
-const emptyCell = (): Cell => ({status: 'todo', fails: 0, failsByCheck: {}, hints: 0});
+const emptyCell = (): Cell => ({status: 'todo', attempts: 0, fails: 0, failsByCheck: {}, hints: 0});
 
 /**
  * The class as the dashboard and the exports see it, folded from the events in stored order: the
@@ -145,8 +147,10 @@ export type ClassModel = ReturnType<typeof createClassModel>;
  */
 const applyVerdict = (cell: Cell, event: StoredEvent) => {
 	const status = event.status!;
-	if (cell.openedAt !== undefined) {
-		cell.firstVerdict ??= status;
+	// A first try is the learner's: a step already failing when opened is not a failed try until they try it.
+	if (event.attempt && cell.openedAt !== undefined) {
+		cell.attempts++;
+		cell.firstTry ??= status;
 	}
 
 	if (status === 'pass') {

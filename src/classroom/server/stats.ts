@@ -23,14 +23,14 @@ const median = (values: number[]) => {
 const stepStats = (students: StudentRow[], steps: Array<{lesson: string; step: string}>): StepStats[] => steps.map(({lesson, step}) => {
 	const key = cellKey(lesson, step);
 	const cells = students.map(student => student.cells[key]).filter(cell => cell !== undefined);
-	const tried = cells.filter(cell => cell.firstVerdict !== undefined && cell.firstVerdict !== 'skip');
+	const tried = cells.filter(cell => cell.firstTry !== undefined && cell.firstTry !== 'skip');
 	const times = cells.flatMap(cell => (cell.passedAt !== undefined && cell.openedAt !== undefined ? [Math.max(0, cell.passedAt - cell.openedAt)] : []));
 	return {
 		key,
 		opened: cells.filter(cell => cell.openedAt !== undefined).length,
 		passed: cells.filter(cell => cell.status === 'pass').length,
 		firstTries: tried.length,
-		firstTryPasses: tried.filter(cell => cell.firstVerdict === 'pass').length,
+		firstTryPasses: tried.filter(cell => cell.firstTry === 'pass').length,
 		medianMs: times.length >= 3 ? median(times) : undefined,
 	};
 });
