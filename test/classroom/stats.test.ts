@@ -15,7 +15,7 @@ const eventsOf = (student: string, kinds: Array<'open' | 'pass' | 'fail' | 'try-
 	receivedAt: start + (index * 1000),
 	...step,
 	...(kind === 'open' ? {kind: 'step-opened'} : {kind: 'verdict', status: kind.endsWith('pass') ? 'pass' : 'fail', ...(kind.startsWith('try') ? {attempt: true} : {}), ...(kind.endsWith('fail') ? {check: 'ns', message: 'same pid namespace'} : {})}),
-}) as StoredEvent);
+}));
 
 test('the first try is the first attempt after opening: the state a step opens in is not a try', t => {
 	const model = buildClassModel(students, [
@@ -32,4 +32,34 @@ test('the first try is the first attempt after opening: the state a step opens i
 	t.like(stats, {opened: 4, passed: 3, firstTries: 2, firstTryPasses: 1});
 	t.like(model.student('cy')!.cells['enter/proc'], {status: 'fail', attempts: 0, fails: 0});
 	t.like(model.student('bo')!.cells['enter/proc'], {firstTry: 'fail', attempts: 2, fails: 1});
+});
+
+const minute = 60_000;
+const received = (student: string, kind: 'open' | 'pass', receivedAt: number): StoredEvent => ({
+	// The student's clock is an hour behind: timing must not use it.
+	id: `${student}-${kind}-event`, student, seq: 0, at: receivedAt - (60 * minute), receivedAt, ...step,
+	...(kind === 'open' ? {kind: 'step-opened' as const} : {kind: 'verdict' as const, status: 'pass' as const, attempt: true}),
+});
+
+/** Students who passed in `minutes` each, and `late`, who opened the step at 0 and is still on it. */
+const classWith = (minutes: number[]) => buildClassModel(
+	[...minutes.map((_, index) => ({id: `p${index}`, name: `p${index}`, joinedAt: 0, leftAt: null})), {id: 'late', name: 'late', joinedAt: 0, leftAt: null}],
+	[...minutes.flatMap((taken, index) => [received(`p${index}`, 'open', 0), received(`p${index}`, 'pass', taken * minute)]), received('late', 'open', 0)],
+	new Set(),
+);
+
+test('time on a step is the server\'s: the median of three passes, three times over it is stuck', t => {
+	const model = classWith([2, 4, 6]);
+	const {stats, stuck} = classView(model, [step], 12 * minute);
+	t.is(stats[0]!.medianMs, 4 * minute, 'from the server\'s receive times; the student\'s clock an hour off changes nothing');
+	t.deepEqual(stuck, {}, '12 minutes is not over 3 × 4');
+	t.deepEqual(classView(model, [step], (12 * minute) + 1).stuck, {late: ['enter/proc']});
+});
+
+test('far over the median needs three passes, and is never under the floor of five minutes', t => {
+	t.is(classView(classWith([1, 1]), [step], 60 * minute).stats[0]!.medianMs, undefined, 'two passes: no median yet');
+	t.deepEqual(classView(classWith([1, 1]), [step], 60 * minute).stuck, {});
+	const quick = classWith([1, 1, 1]);
+	t.deepEqual(classView(quick, [step], 5 * minute).stuck, {}, '3 × 1 minute is under the floor');
+	t.deepEqual(classView(quick, [step], (5 * minute) + 1).stuck, {late: ['enter/proc']});
 });

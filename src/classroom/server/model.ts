@@ -3,7 +3,11 @@ import type {Student, StoredEvent} from './store.ts';
 /** One student on one step, as the grid shows it. `todo`: not started. */
 type Cell = {
 	status: 'todo' | 'on' | 'pass' | 'fail' | 'skip';
-	/** When the student first opened the step (their clock). */
+	/**
+	 * When the server heard the student first opened the step, and when it heard the first pass:
+	 * the server's clock, the one the dashboard and the stuck rule compare with "now" (a student's
+	 * clock can be off by minutes). An event queued while the server was away counts from its arrival.
+	 */
 	openedAt?: number;
 	/** The verdict of the first try after opening it (a verdict marked as an attempt); the step's state on opening is not one. */
 	firstTry?: 'pass' | 'fail' | 'skip';
@@ -80,7 +84,7 @@ const createClassModel = () => {
 				if (lesson && step) {
 					row.current = {lesson, step, since: event.at};
 					const cell = cellOf(row, lesson, step);
-					cell.openedAt ??= event.at;
+					cell.openedAt ??= event.receivedAt;
 					if (cell.status === 'todo') {
 						// A failure verified before the step was opened (the app checks every step for its list) holds now.
 						cell.status = cell.message === undefined ? 'on' : 'fail';
@@ -155,7 +159,7 @@ const applyVerdict = (cell: Cell, event: StoredEvent) => {
 
 	if (status === 'pass') {
 		cell.status = 'pass';
-		cell.passedAt ??= event.at;
+		cell.passedAt ??= event.receivedAt;
 		return;
 	}
 
