@@ -6,6 +6,7 @@ import {promisify} from 'node:util';
 import test from 'ava';
 import {startClassroom} from '../../src/classroom/server/serve.ts';
 import {courseSteps} from '../../src/classroom/server/load-class.ts';
+import {writeVerifyJunit} from '../../src/classroom/verify-junit.ts';
 import {cli} from '../helpers/privileged.ts';
 import {temporaryFolders} from '../helpers/temp-folders.ts';
 import {joinUrl, post, verdict} from './client.ts';
@@ -91,4 +92,30 @@ test('rootcamp verify --junit FILE writes this learner\'s verdicts as JUnit', as
 	t.is(suite!.cases[0]!.classname, 'rootcamp.copy');
 	t.deepEqual(suite!.cases[0]!.results, ['Failure']);
 	t.regex(suite!.cases[0]!.messages[0]!, /no tarball/);
+});
+
+// A check's message can carry a program's colours and any character a student's rootcamp sent.
+const noisy = 'red \u001B[31mfailed\u001B[0m, a NUL \u0000 and a bell \u0007';
+const readable = 'red failed, a NUL \uFFFD and a bell \uFFFD';
+
+test('control characters in a message: both JUnit writers drop ANSI colours and replace what XML cannot hold, so junitparser reads the file', async t => {
+	const folder = newFolder();
+	const database = join(folder, 'class.db');
+	const running = await startClassroom({listen: '127.0.0.1:0', database});
+	const base = joinUrl(running.join);
+	const [first] = courseSteps();
+	const token = String((await post(`${base}/join`, {name: 'Ann'})).body.token);
+	await post(`${base}/events`, {events: [opened(first!.lesson, first!.step), verdict(first!.lesson, first!.step, 'fail', {attempt: true, check: 'x', message: noisy, expected: 'a \u001B[1mbold\u001B[22m file', actual: '\u0000'})]}, token);
+	await running.close();
+	const junit = join(folder, 'junit');
+	await run(process.execPath, [cli, 'classroom', 'export', '--db', database, '--junit', junit]);
+	const verifyFile = join(folder, 'verify.xml');
+	writeVerifyJunit(verifyFile, {lessons: [{id: first!.lesson, title: '', steps: [{id: first!.step, title: 'a \u001B[32mtitle\u001B[0m', status: 'fail', message: noisy, checks: []}]}]});
+
+	const grades = await readGrades('-', [...readdirSync(junit).map(name => join(junit, name)), verifyFile]);
+	const [exported, verified] = grades.junit.map(suite => suite.cases.find(testcase => testcase.name.startsWith(`${first!.lesson}/${first!.step}:`))!);
+	t.deepEqual(exported!.messages, [readable], 'classroom export --junit');
+	t.regex(exported!.text[0]!, /expected: a bold file\nactual: {3}\uFFFD/);
+	t.deepEqual(verified!.messages, [readable], 'verify --junit');
+	t.is(verified!.name, `${first!.lesson}/${first!.step}: a title`);
 });
