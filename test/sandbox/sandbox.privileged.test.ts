@@ -320,7 +320,7 @@ test.serial('the app inside a sandbox names it in its header and draws the sandb
 	t.regex(list, /sandbox app1; the host's network is untouched/, 'the lesson list says which sandbox');
 	tmux.press('app', 'Enter');
 	const step = await tmux.waitFor('app', /SANDBOX app1[\s\S]*no veth on the sandbox/);
-	t.regex(step, /^rootcamp \(sandbox app1\) › /m, 'the step header names the sandbox');
+	t.regex(step, /^rootcamp › .*\nsandbox app1; the host's network is untouched\s*\n/m, 'the step header names the sandbox and says the host\'s network is untouched');
 	t.regex(step, /its own network; the host's is untouched/, 'the diagram says the host is untouched');
 	t.notRegex(step, /HOST/, 'no box is called the host');
 	// The learner's second terminal makes the write-up's veth pair: the diagram shows it on the sandbox, the host has none.

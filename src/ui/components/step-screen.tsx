@@ -25,7 +25,7 @@ export function StepScreen({view, setup}: {view: StepView; setup: SetupState | u
 	);
 	return (
 		<Box flexDirection='column' flexGrow={1}>
-			<LineList lines={[view.header]}/>
+			<LineList lines={view.header}/>
 			<Box flexDirection='row' flexGrow={1} overflow='hidden'>
 				{main}
 				{view.side

@@ -8,7 +8,8 @@ import {changeLines, checkLines, commandLines, footerLines, hintLines, outputTai
 
 /** What the step screen shows, every section already cut into rows that fit. */
 export type StepView = {
-	header: Line;
+	/** Where the step is in the course; inside a sandbox, a second row with its note. */
+	header: Line[];
 	/** The visible slice of the prose (or, on a narrow terminal, of the diagram). */
 	prose: Line[];
 	proseHeight: number;
@@ -84,18 +85,19 @@ export function buildStepView(input: StepViewInput): StepView {
 	const lesson = state.outline[state.lesson];
 
 	const badge = report ? statusMark[report.status] : undefined;
-	const header = fitLine(line(
+	const crumbs = fitLine(line(
 		toned('title', 'rootcamp'),
-		// The header has room for the sandbox's name only; the lesson list shows the whole note.
-		input.sandbox ? toned('muted', ` (${input.sandbox.split(';')[0]!})`) : '',
 		toned('muted', ` › ${state.lesson + 1}/${state.outline.length} `),
 		lesson?.title ?? '',
 		toned('muted', ` › step ${state.step + 1}/${lesson?.steps.length ?? 0} `),
 		toned('heading', input.step.title),
 	), Math.max(1, columns - 10));
-	header.push(badge
+	crumbs.push(badge
 		? toned(badge.tone, `${badge.mark} ${report?.status === 'pass' ? 'passes' : (report?.status === 'skip' ? 'skipped' : 'not yet')}`.padStart(10))
 		: toned('muted', '…'.padStart(10)));
+	// The note has a row of its own: beside the course's crumbs it would crowd out the step's
+	// title on an 80-column terminal, and a learner must see on every screen that the host is safe.
+	const header = input.sandbox ? [crumbs, fitLine(line(toned('muted', input.sandbox)), columns)] : [crumbs];
 
 	const commands = commandLines(input.commands, input.variables, mainWidth);
 	const checks = checkLines(report, mainWidth);
@@ -124,7 +126,7 @@ export function buildStepView(input: StepViewInput): StepView {
 	// what changed and the output get what they need while the prose keeps a few rows; the prose
 	// takes the rest and scrolls. Sections cut short say how much is hidden.
 	const allocate = (footerRows: number) => {
-		let left = usable - (1 + 1 + commands.length + 1 + statusRows + messages.length + footerRows);
+		let left = usable - (header.length + 1 + commands.length + 1 + statusRows + messages.length + footerRows);
 		const keepForProse = Math.min(minProse, content.length);
 		const take = (want: number, reserve: number) => {
 			const rows = Math.max(0, Math.min(want, left - reserve));

@@ -15,11 +15,11 @@ function view(state: AppState, columns: number, rows: number, prose = longProse)
 }
 
 function height(v: StepView): number {
-	return 1 + v.prose.length + 1 + v.commands.length + 1 + v.checks.length + v.hint.length + v.run.height + v.changes.length + v.messages.length + v.footer.length;
+	return v.header.length + v.prose.length + 1 + v.commands.length + 1 + v.checks.length + v.hint.length + v.run.height + v.changes.length + v.messages.length + v.footer.length;
 }
 
 function allRows(v: StepView): string[] {
-	return [v.header, ...v.prose, v.scrollBar, ...v.commands, ...v.checks, ...v.hint, ...v.run.status, ...v.run.output, ...v.changes, ...v.messages, ...v.footer].map(row => lineText(row));
+	return [...v.header, ...v.prose, v.scrollBar, ...v.commands, ...v.checks, ...v.hint, ...v.run.status, ...v.run.output, ...v.changes, ...v.messages, ...v.footer].map(row => lineText(row));
 }
 
 test('at 80x24 everything fits: long prose scrolls instead of pushing the keys off screen', t => {
