@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {existsSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {startClassroom} from '../../src/classroom/server/serve.ts';
@@ -61,6 +61,30 @@ test('the queue keeps the order events were added in, each written whole', t => 
 	t.deepEqual(queue.list().map(({event}) => event.kind), ['heartbeat', 'heartbeat', 'help', 'hint']);
 	queue.remove(queue.list(2).map(({name}) => name));
 	t.deepEqual(queue.list().map(({event}) => event.kind), ['help', 'hint']);
+});
+
+test('a batch the server refuses holds nothing back: batches stay under its size limit, and an event it refuses alone is set aside', async t => {
+	const running = await startClassroom({listen: '127.0.0.1:0', database: join(newFolder(), 'class.db')});
+	t.teardown(async () => running.close());
+	const joined = await post(`${joinUrl(running.join)}/join`, {name: 'Ann'});
+	const files = classroomFiles(join(newFolder(), 'state'));
+	saveMembership(files, {url: joinUrl(running.join), name: 'Ann', student: String(joined.body.student), token: String(joined.body.token), joinedAt: ''});
+	const queue = eventQueue(files.queue);
+	// 100 events of 4.5 kB each (500 three-byte characters a field): 450 kB, far over the server's 64 KiB a body.
+	const wide = 'あ'.repeat(500);
+	queue.add(Array.from({length: 100}, (_, index) => ({kind: 'hint' as const, lesson: 'enter', step: `s${index}`, message: wide, expected: wide, actual: wide})), 1000);
+	// One the server's schema refuses (a rootcamp of another version, a disk fault), in the middle.
+	queue.add([{kind: 'hint', lesson: 'enter', step: 'bad', message: 'x'.repeat(501)}], 1001);
+	queue.add([{kind: 'help', lesson: 'enter', step: 'after'}], 1002);
+	const delivery = await openReporter(files)!.send(10_000);
+	t.like(delivery, {sent: 101, left: 0});
+	t.deepEqual(readdirSync(files.queue).filter(name => name.endsWith('.json')), []);
+	const rejected = readdirSync(files.rejected);
+	t.is(rejected.length, 1, 'set aside, not lost');
+	t.regex(readFileSync(join(files.rejected, rejected[0]!), 'utf8'), /"step":"bad"/);
+	const [ann] = (await classOf(running)).students;
+	t.is(Object.keys(ann!.cells).length, 100, 'every hint arrived');
+	t.like((await classOf(running)).help, [{name: 'Ann'}], 'and what came after the refused one');
 });
 
 /** Runs rootcamp without blocking this process: the server it talks to lives here. */

@@ -15,6 +15,8 @@ export const classroomFiles = (state = defaultPaths().state) => ({
 	/** The verdicts last queued, by step: only a change is reported again. */
 	verdicts: join(state, 'classroom-verdicts.json'),
 	queue: join(state, 'classroom-queue'),
+	/** Events the server refused alone (malformed, or too big for it): set aside, never silently dropped. */
+	rejected: join(state, 'classroom-rejected'),
 });
 
 export type ClassroomFiles = ReturnType<typeof classroomFiles>;

@@ -43,6 +43,11 @@ export const eventQueue = (dir: string) => ({
 			}
 		});
 	},
+	/** Moves an event the server will never take into `rejected`, so the queue goes on without it. */
+	setAside(name: string, rejected: string) {
+		mkdirSync(rejected, {recursive: true, mode: 0o700});
+		renameSync(join(dir, name), join(rejected, name));
+	},
 	remove(names: string[]) {
 		for (const name of names) {
 			rmSync(join(dir, name), {force: true});

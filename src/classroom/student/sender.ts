@@ -48,6 +48,25 @@ const takeLock = (dir: string): (() => void) | undefined => {
 	return undefined;
 };
 
+/** The server takes bodies of up to 64 KiB (http.ts): a batch stays well below, whatever its events hold. */
+const batchBytes = 48 * 1024;
+
+/** The oldest events, at most `most` of them and `batchBytes` in all; always at least one. */
+const nextBatch = (queue: ReturnType<typeof eventQueue>, most: number) => {
+	let bytes = '{"events":[]}'.length;
+	const batch = [];
+	for (const entry of queue.list(most)) {
+		bytes += Buffer.byteLength(JSON.stringify(entry.event)) + 1;
+		if (batch.length > 0 && bytes > batchBytes) {
+			break;
+		}
+
+		batch.push(entry);
+	}
+
+	return batch;
+};
+
 /**
  * Sends the queue, oldest first, in batches, until it is empty, the server does not answer, or
  * `timeoutMs` is spent: the learner's command waits at most that long, and what is left stays
@@ -65,8 +84,10 @@ export const deliver = async (files: ClassroomFiles, membership: Membership, tim
 	let sent = 0;
 	let state = kept;
 	try {
+		// A refused batch is split until the event the server refuses is alone, then set aside.
+		let most = 100;
 		for (;;) {
-			const batch = queue.list(100);
+			const batch = nextBatch(queue, most);
 			if (batch.length === 0) {
 				break;
 			}
@@ -89,6 +110,19 @@ export const deliver = async (files: ClassroomFiles, membership: Membership, tim
 			}
 
 			const answer = await response.json().catch(() => ({})) as {accepted?: string[]; state?: ClassState; error?: string};
+			if (response.status === 400 || response.status === 413) {
+				// The server judged the body itself (malformed, too big), so sending it again as it is
+				// would be refused forever and hold back everything queued after it.
+				if (batch.length > 1) {
+					most = Math.ceil(batch.length / 2);
+				} else {
+					queue.setAside(batch[0]!.name, files.rejected);
+					most = 100;
+				}
+
+				continue;
+			}
+
 			if (!response.ok || !Array.isArray(answer.accepted)) {
 				return {sent, left: queue.list().length, state, problem: `the classroom refused: ${response.status} ${answer.error ?? ''}`.trim()};
 			}
