@@ -1,5 +1,6 @@
 import test from 'ava';
 import {judge, probe, validate, watches, type FaasData} from '../../src/check/kinds/faas.ts';
+import {parseAnswer} from '../../src/host/faas/answer.ts';
 import type {Held} from '../../src/host/faas/requests.ts';
 import type {Residue} from '../../src/host/faas/residue.ts';
 import {checkLine} from '../helpers/check-line.ts';
@@ -14,7 +15,13 @@ const host = {namespaces: {pid: 'pid:[1]', mnt: 'mnt:[2]', uts: 'uts:[3]', ipc: 
 /** The lesson's function's whoami answer, for a container whose namespace inodes start at `base`. */
 const whoami = (name: string, base: number, {interfaces = 'lo'}: {interfaces?: string} = {}) =>
 	`hostname: ${name}\n${['pid', 'mnt', 'uts', 'ipc', 'net'].map((kind, index) => `${kind}:[${base + index}]`).join('\n')}\ninterfaces: ${interfaces} \n`;
-const held = (text: string, living: number[] = [901]): Held => ({text, complete: /^interfaces:/m.test(text), living});
+/** A held request; its process's namespaces as the host reads them are the answer's unless `seen` says otherwise. */
+const held = (text: string, living: number[] = [901], seen?: Held['seen']): Held => ({
+	text,
+	complete: /^interfaces:/m.test(text),
+	living,
+	...(living.length > 0 ? {seen: seen ?? parseAnswer(text).namespaces} : {}),
+});
 
 const judges = test.macro({
 	exec(t, line: string, data: Omit<FaasData, 'socket' | 'socat'> & {socat?: boolean}, expected: Expected) {
@@ -38,6 +45,7 @@ test('a network', judges, isolated, {service, host, concurrent: [held(whoami('fa
 test('one namespace shared by both', judges, isolated, {service, host, concurrent: [held(whoami('faas-a', 100)), held(whoami('faas-b', 200).replace('ipc:[203]', 'ipc:[103]'))]}, {status: 'fail', message: /the requests share a ipc namespace \(ipc:\[103], ipc:\[103]\)/});
 test('one name for both', judges, isolated, {service, host, concurrent: [held(whoami('faas', 100)), held(whoami('faas', 200))]}, {status: 'fail', message: /the requests are all named faas/});
 test('an answer from a container already gone', judges, isolated, {service, host, concurrent: [held(whoami('faas-a', 100), []), held(whoami('faas-b', 200))]}, {status: 'fail', message: /no host process was in its PID namespace \(pid:\[100]\).*while read -r _; do :; done/});
+test('an answer that is not what its process runs in (the function printed namespaces that are not its own)', judges, isolated, {service, host, concurrent: [held(whoami('faas-a', 100), [901], {pid: 'pid:[100]', mnt: 'mnt:[2]', uts: 'uts:[102]', ipc: 'ipc:[103]', net: 'net:[5]'}), held(whoami('faas-b', 200))]}, {status: 'fail', message: /request 1 says its mnt and net namespaces are mnt:\[101] net:\[104], but its process \(host pid 901\) is in mnt:\[2] net:\[5]: the function must print its own/});
 test('an answer cut short', judges, isolated, {service, host, concurrent: [held('hostname: faas-a\npid:[100]\n'), held(whoami('faas-b', 200))]}, {status: 'fail', message: /request 1 gave no whole answer in time/});
 
 const answers = 'faas /work/faas/sock answers';

@@ -1,5 +1,5 @@
 import {spawn, spawnSync} from 'node:child_process';
-import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync} from 'node:fs';
+import {chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
 import {groupDirs, readCgroupHierarchy, readSubtreeControl} from '../../src/host/cgroup/cgroup.ts';
@@ -101,7 +101,12 @@ echo 'Built in layer 2' > ${layers}/2/etc/motd`], {encoding: 'utf8'});
 	t.is(setup.status, 0, setup.stderr);
 	t.true(groups.every(group => existsSync(group)), 'the block made the group faas');
 
-	started.service = spawn('socat', ['-t', '10', `UNIX-LISTEN:${socket},fork,mode=600,unlink-early`, `EXEC:${join(workdir, 'faas/handler')}`], {stdio: 'ignore'});
+	// The handlers' errors (a refused rmdir, say) go to a log the failures below quote.
+	const log = join(top, 'service.log');
+	const logged = () => (existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '');
+	const logFd = openSync(log, 'w');
+	started.service = spawn('socat', ['-t', '10', `UNIX-LISTEN:${socket},fork,mode=600,unlink-early`, `EXEC:${join(workdir, 'faas/handler')}`], {stdio: ['ignore', 'ignore', logFd]});
+	closeSync(logFd);
 	await waitFor(() => existsSync(socket), {timeout: 5000});
 
 	const held = await holdConcurrent(socket, 2);
@@ -119,7 +124,7 @@ echo 'Built in layer 2' > ${layers}/2/etc/motd`], {encoding: 'utf8'});
 
 	await waitFor(() => readdirSync(requests).length === 0 && childGroups(hierarchy, 'faas').length === 0 && processesRootedUnder(requests).length === 0, {
 		timeout: 30_000,
-		describe: () => `left: ${readdirSync(requests).join(', ')}; groups ${childGroups(hierarchy, 'faas').join(', ')}`,
+		describe: () => `left: ${readdirSync(requests).join(', ')}; groups ${childGroups(hierarchy, 'faas').join(', ')}; the handlers said: ${logged()}`,
 	});
 	t.false(readFileSync('/proc/self/mountinfo', 'utf8').includes(requests), 'no request\'s mount is on the host');
 });

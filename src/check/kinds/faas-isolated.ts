@@ -62,6 +62,12 @@ function isolationProblem(host: {namespaces: Partial<Record<RequestNamespace, st
 		if (request.living.length === 0) {
 			return `while ${name} was held open no host process was in its PID namespace (${answer.namespaces.pid}): its container had ended. The function must wait for its caller to hang up (end it by reading its input to the end: while read -r _; do :; done)`;
 		}
+
+		// What the function printed is only its word: the host's /proc says where its process really is.
+		const untrue = requestNamespaces.filter(kind => request.seen?.[kind] !== undefined && request.seen[kind] !== answer.namespaces[kind]);
+		if (untrue.length > 0) {
+			return `${name} says its ${joinWords(untrue)} namespace${untrue.length === 1 ? ' is' : 's are'} ${untrue.map(kind => answer.namespaces[kind]).join(' ')}, but its process (host pid ${request.living[0]}) is in ${untrue.map(kind => request.seen![kind]).join(' ')}: the function must print its own (readlink /proc/self/ns/…), in the container`;
+		}
 	}
 
 	for (const kind of requestNamespaces) {

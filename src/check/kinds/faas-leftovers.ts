@@ -81,7 +81,7 @@ export function judgeLimit(check: CheckSpec, service: FaasService, {answer, grou
 	}
 
 	if (groups.length === 0) {
-		return fail(check, `the request ran in no control group under ${parent}: the handler makes one per request (mkdir ${parent}/ID), writes its limits, and moves the request in (echo $$ > …/cgroup.procs; v1: echo 0 > …/tasks) before unshare`, details);
+		return fail(check, `the request ran in no control group under ${parent}: the handler makes one per request (mkdir ${parent}/ID), writes its limits, and starts unshare from a subshell that joins it first ((echo 0 > …/cgroup.procs; exec unshare …); v1: echo 0 > …/tasks)`, details);
 	}
 
 	const held = groups.find(group => (hit === 'pids' ? group.forksRefused > 0 : group.oomKills > 0));

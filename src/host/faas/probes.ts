@@ -4,7 +4,7 @@ import type {CgroupHierarchy} from '../cgroup/cgroup.ts';
 import type {ProcessInfo} from '../proc/processes.ts';
 import {which} from '../tools/tools.ts';
 import {ask, holdConcurrent, watchLimit, type Answered, type GroupSeen, type Held} from './requests.ts';
-import {readResidue, type Residue} from './residue.ts';
+import {processesRootedUnder, readResidue, type Residue} from './residue.ts';
 import {findFaasServices, type FaasService} from './service.ts';
 
 /** What the faas check reads: the service, and what its requests did. */
@@ -21,6 +21,22 @@ export type FaasProbes = {
 	faasResidue(socket: string, options: ResidueOptions): Promise<{before: Residue; answer: Answered; after: Residue}>;
 	/** A request that should hit a limit, watched from its group; then whether the service still answers. */
 	faasLimit(socket: string, options: {request: string; hit: 'pids' | 'memory'; cgroup: string}): Promise<{answer: Answered; groups: GroupSeen[]; next: Answered}>;
+};
+
+/** How long a request an earlier check left may take to end: a fork bomb outlives its caller by seconds, and socat waits 10 s. */
+const earlierRequestsMs = 30_000;
+
+/**
+ * Waits until no process runs in a request's root: what one request leaves is judged against a
+ * quiet host, not against an earlier request still ending (the limits step's fork bomb forks on
+ * for seconds after its caller hung up, and each new process would count as this one's). Gives
+ * up after a while, and then the judge names what still runs.
+ */
+const earlierRequestsEnded = async (requests: string, proc: string) => {
+	const deadline = Date.now() + earlierRequestsMs;
+	while (processesRootedUnder(requests, {proc}).length > 0 && Date.now() < deadline) {
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
 };
 
 type ResidueOptions = {request: string; requests: string; cgroup?: string; layers: string[]};
@@ -102,6 +118,7 @@ export function faasProbes({proc, once, processes, cgroupHierarchy}: Base): Faas
 		faasResidue: async (socket, options) => memo(socket, `residue:${JSON.stringify(options)}`, async () => {
 			const hierarchy = await cgroupHierarchy();
 			const read = async () => readResidue({...options, hierarchy}, {proc});
+			await earlierRequestsEnded(options.requests, proc);
 			const before = await read();
 			const answer = await ask(socket, options.request);
 			return {before, answer, after: await read()};

@@ -1,6 +1,6 @@
 import {readdirSync, readlinkSync} from 'node:fs';
 import {readCgroupGroup, type CgroupHierarchy} from '../cgroup/cgroup.ts';
-import {answerComplete, parseAnswer} from './answer.ts';
+import {answerComplete, parseAnswer, requestNamespaces, type RequestNamespace} from './answer.ts';
 import {openRequest} from './client.ts';
 import {childGroups} from './residue.ts';
 
@@ -8,7 +8,12 @@ import {childGroups} from './residue.ts';
 export type Answered = {text: string; error?: string};
 
 /** A `whoami` request held open, and the host processes in its container's PID namespace while it was. */
-export type Held = Answered & {complete: boolean; living: number[]};
+export type Held = Answered & {
+	complete: boolean;
+	living: number[];
+	/** The namespaces of the first of them (`mnt:[…]`…), read from /proc on the host: what the answer must say. */
+	seen?: Partial<Record<RequestNamespace, string>>;
+};
 
 /** A request's control group, as rootcamp saw it while the request ran. */
 export type GroupSeen = {name: string; pidsMax?: number | 'max'; memoryMax?: number | 'max'; forksRefused: number; oomKills: number};
@@ -39,6 +44,20 @@ function pidNamespaces(proc: string): Map<number, string> {
 	return found;
 }
 
+/** A process's namespaces of the kinds a request gets, as its /proc/PID/ns links name them. */
+function namespacesOf(pid: number, proc: string): Partial<Record<RequestNamespace, string>> {
+	const found: Partial<Record<RequestNamespace, string>> = {};
+	for (const kind of requestNamespaces) {
+		try {
+			found[kind] = readlinkSync(`${proc}/${pid}/ns/${kind}`);
+		} catch {
+			// Gone meanwhile: the judge says the container had ended.
+		}
+	}
+
+	return found;
+}
+
 /**
  * Sends `count` `whoami` requests at once and holds them all open until each has answered: the
  * function waits for its caller to hang up, so every container is alive at the same moment. While
@@ -55,7 +74,8 @@ export async function holdConcurrent(socket: string, count: number, {proc = '/pr
 			const {pid} = parseAnswer(text).namespaces;
 			const living = pid === undefined ? [] : [...namespaces].filter(([, namespace]) => namespace === pid).map(([each]) => each);
 			const error = exchange.error();
-			return {text, complete: answerComplete(text), living, ...(error === undefined ? {} : {error})};
+			const seen = living.length === 0 ? undefined : namespacesOf(living[0]!, proc);
+			return {text, complete: answerComplete(text), living, ...(seen ? {seen} : {}), ...(error === undefined ? {} : {error})};
 		});
 		return held;
 	} finally {
