@@ -1,7 +1,7 @@
 import {UsageError} from '../errors.ts';
 import {defaultPaths} from '../workshop/paths.ts';
 import {ProgressStore} from '../workshop/progress.ts';
-import {classroomFiles, forgetMembership, readMembership, saveMembership, saveClassState} from '../classroom/student/membership.ts';
+import {classroomFiles, forgetMembership, readMembership, saveMembership, saveClassState, type Membership} from '../classroom/student/membership.ts';
 import {openReporter} from '../classroom/student/reporter.ts';
 import {joinAnswerSchema} from '../classroom/protocol.ts';
 import {paint, type Output} from './output.ts';
@@ -22,6 +22,17 @@ const classUrl = (text: string | undefined) => {
 	return url.href.replace(/\/+$/, '');
 };
 
+/** Tells the classroom the learner is gone (it revokes their token); best effort, so leaving works offline too. */
+const leaveServer = async (membership: Membership): Promise<boolean> => {
+	try {
+		const response = await fetch(`${membership.url}/leave`, {method: 'POST', headers: {authorization: `Bearer ${membership.token}`}, signal: AbortSignal.timeout(2000)});
+		await response.body?.cancel();
+		return response.ok;
+	} catch {
+		return false;
+	}
+};
+
 /** `rootcamp join URL --name NAME`, `rootcamp leave`, `rootcamp help-me`: the student's side. No root needed. */
 export const studentCommand = async (command: string, positionals: string[], values: {name?: string}, output: Output): Promise<number> => {
 	const paths = defaultPaths();
@@ -32,6 +43,15 @@ export const studentCommand = async (command: string, positionals: string[], val
 		}
 
 		const url = classUrl(positionals[0]);
+		// Joining again (the same class or another) leaves the old membership first: else the
+		// dashboard keeps a second row for the learner, a ghost that never moves on.
+		const previous = readMembership(files);
+		// What was queued for the old class goes to it first: its token stops working on leaving.
+		await openReporter(files)?.send(1000);
+		if (previous && await leaveServer(previous)) {
+			forgetMembership(files);
+		}
+
 		let response: Response;
 		try {
 			response = await fetch(`${url}/join`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({name: values.name}), signal: AbortSignal.timeout(5000)});
@@ -47,7 +67,6 @@ export const studentCommand = async (command: string, positionals: string[], val
 			return 1;
 		}
 
-		const previous = readMembership(files);
 		forgetMembership(files);
 		saveMembership(files, {url, name: values.name, student: answer.data.student, token: answer.data.token, joinedAt: new Date().toISOString()});
 		saveClassState(files, answer.data.state);
@@ -62,8 +81,8 @@ export const studentCommand = async (command: string, positionals: string[], val
 	}
 
 	if (command === 'leave') {
-		// Best effort: the server marks the student gone; leaving works offline too.
-		await fetch(`${membership.url}/leave`, {method: 'POST', headers: {authorization: `Bearer ${membership.token}`}, signal: AbortSignal.timeout(2000)}).catch(() => undefined);
+		await openReporter(files)?.send(1000);
+		await leaveServer(membership);
 		forgetMembership(files);
 		output.out(`left ${membership.url}; nothing is reported any more`);
 		return 0;

@@ -1,4 +1,5 @@
 import {execFile} from 'node:child_process';
+import {randomUUID} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
@@ -142,6 +143,31 @@ test('three verifies failing the same way are three tries: the real client path 
 	t.like(cell, {status: 'fail', fails: 3});
 	t.deepEqual(Object.values(cell.failsByCheck), [3], 'the same check, three times');
 	t.regex(running.summary(), /1 stuck/);
+});
+
+test('joining again leaves the old membership first, and leaving revokes the token on the server, across a restart too', async t => {
+	const database = join(newFolder(), 'class.db');
+	const running = await startClassroom({listen: '127.0.0.1:0', database});
+	const state = join(newFolder(), 'state');
+	const membership = () => JSON.parse(readFileSync(join(state, 'rootcamp/classroom.json'), 'utf8')) as {token: string};
+	t.is((await rootcamp(state, ['join', joinUrl(running.join), '--name', 'Ann'])).status, 0);
+	const old = membership().token;
+	const again = await rootcamp(state, ['join', joinUrl(running.join), '--name', 'Ann Lee']);
+	t.is(again.status, 0, again.stderr);
+	t.regex(again.stdout, /^left http/);
+	const current = membership().token;
+	const {students} = await classOf(running);
+	t.deepEqual(students.map(student => [student.name, student.leftAt === null]), [['Ann', false], ['Ann Lee', true]], 'no ghost: the first membership is gone');
+	t.is((await get(`${joinUrl(running.join)}/state`, old)).status, 401, 'the old token is revoked');
+	t.is((await get(`${joinUrl(running.join)}/state`, current)).status, 200);
+
+	t.is((await rootcamp(state, ['leave'])).status, 0);
+	t.is((await get(`${joinUrl(running.join)}/state`, current)).status, 401, 'leave revokes the token');
+	const {port} = new URL(joinUrl(running.join));
+	await running.close();
+	const restarted = await startClassroom({listen: `127.0.0.1:${port}`, database});
+	t.teardown(async () => restarted.close());
+	t.is((await post(`${joinUrl(restarted.join)}/events`, {events: [{id: randomUUID(), kind: 'help', at: Date.now()}]}, current)).status, 401, 'still revoked after a restart');
 });
 
 test('rootcamp join refuses a bad address and says when nobody answers', async t => {

@@ -41,7 +41,11 @@ export const openStore = async (sql: Sql) => {
 	const students = new Map<string, Student>();
 	for (const row of await sql.all('SELECT id, name, token_hash, joined_at, left_at FROM students')) {
 		students.set(String(row.id), studentOf(row));
-		hashes.set(String(row.id), Buffer.from(String(row.token_hash), 'hex'));
+		// A student who left has no token any more (leave empties it).
+		const hash = String(row.token_hash);
+		if (hash) {
+			hashes.set(String(row.id), Buffer.from(hash, 'hex'));
+		}
 	}
 
 	const setting = async (key: string) => {
@@ -90,9 +94,11 @@ export const openStore = async (sql: Sql) => {
 
 			return timingSafeEqual(hashOf(secret), expected) ? students.get(id!) : undefined;
 		},
+		/** The student is gone and their token with them: a copy left on their disk posts nothing more. */
 		async leave(student: Student, now = Date.now()) {
-			await sql.run('UPDATE students SET left_at = ? WHERE id = ?', [now, student.id]);
+			await sql.run('UPDATE students SET left_at = ?, token_hash = \'\' WHERE id = ?', [now, student.id]);
 			student.leftAt = now;
+			hashes.delete(student.id);
 		},
 		students: () => [...students.values()],
 		/**
