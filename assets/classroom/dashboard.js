@@ -47,6 +47,9 @@ const drawHead = () => {
 	select.replaceChildren(element('option', {value: '', text: '(none)'}), ...view.steps.map(step => element('option', {value: keyOf(step), text: `${keyOf(step)} — ${step.title}`})));
 };
 
+// The projector shows the failure itself, not only on hover: the start of its message, as text.
+const shortMessage = (text = '') => (text.length > 28 ? `${text.slice(0, 27)}…` : text);
+
 const cellText = (cell, stuck) => {
 	switch (cell?.status) {
 		case 'pass': {
@@ -54,7 +57,7 @@ const cellText = (cell, stuck) => {
 		}
 
 		case 'fail': {
-			return stuck ? '✗!' : '✗';
+			return `${stuck ? '✗!' : '✗'} ${shortMessage(cell.message || cell.check)}`.trim();
 		}
 
 		case 'skip': {

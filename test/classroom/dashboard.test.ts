@@ -68,9 +68,14 @@ test('the dashboard in a real browser: live cells, stuck marks, groups, help que
 	t.like(await statusOf(page, ann.student, secondKey), {status: 'fail', stuck: 'true'});
 	t.regex((await statusOf(page, ann.student, secondKey)).title, /no \/etc in the rootfs\nexpected: a directory\nactual: nothing/);
 	t.like(await statusOf(page, eve.student, secondKey), {status: 'fail', stuck: 'false'});
+	// The failing message shows in the cell itself (innerText: what is rendered, not only in the DOM), as text.
+	t.is(await inPage(page, `document.querySelector('tr[data-student="${ann.student}"] td[data-step="${secondKey}"] .cell').innerText`), '✗! no /etc in the rootfs');
 	await waitIn(page, 'document.querySelector(\'#groups li\')?.textContent?.startsWith(\'2 students\')');
 	t.regex(await text(page, '#groups li') ?? '', new RegExp(`^2 students on ${secondKey}: no /etc in the rootfs`));
 	t.regex(await text(page, `#stats tr[data-step="${firstKey}"]`) ?? '', /100% of 1/, 'first-try pass rate');
+	// A long message is cut; one that looks like markup is text there too.
+	await post(`${base}/events`, {events: [verdict(second!.lesson, second!.step, 'fail', {...failure, message: `ls said ${xss} and a long tail`})]}, eve.token);
+	await waitIn(page, `document.querySelector('tr[data-student="${eve.student}"] td[data-step="${secondKey}"] .cell')?.innerText === '✗ ls said <img src=x onerror=…'`);
 
 	// The help queue, in arrival order; done takes a request off it.
 	await post(`${base}/events`, {events: [event('help', where)]}, eve.token);
