@@ -1,16 +1,22 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {groupOf, parseCgroupMounts, parseProcCgroup, readCgroupHierarchy, type CgroupVersion} from '../host/cgroup/cgroup.ts';
-
-/** A cgroup filesystem the holder mounts inside, where the host has it: its root is then the sandbox's group. */
-type InnerCgroupMount = {version: CgroupVersion; controllers: string[]; target: string};
+import {groupOf, parseProcCgroup, readCgroupHierarchy, type CgroupVersion, type ProcCgroup} from '../host/cgroup/cgroup.ts';
+import {parseMountinfo} from '../host/proc/mountinfo.ts';
 
 /**
- * A sandbox's own control groups: `rootcamp-sandbox-NAME` beside the group its maker runs in, in
- * the pids and memory hierarchies. The holder joins `roots` and then unshares its cgroup
- * namespace, so inside, each hierarchy's `/` is that group: the limits lesson's `rootcamp` of two
- * sandboxes are two different directories on the host. On v2 a group with processes cannot
- * hand controllers to its children, so processes live in `init` under the root.
+ * A cgroup filesystem the holder mounts inside, where the host has it: its root is then the
+ * sandbox's group. A v1 hierarchy is named by its controllers (`name=systemd` for a named one)
+ * and mounted with the host's own flags (`xattr`, `clone_children`, …).
+ */
+type InnerCgroupMount = {version: CgroupVersion; controllers: string[]; flags?: string[]; target: string};
+
+/**
+ * A sandbox's own control groups: `rootcamp-sandbox-NAME` in every hierarchy the host has. The
+ * holder joins `roots` and then unshares its cgroup namespace, so inside, each hierarchy's `/`
+ * is that group: the limits lesson's `rootcamp` of two sandboxes are two different directories
+ * on the host, and runc, which wants every v1 hierarchy (devices above all), finds them all as
+ * a host has them. On v2 a group with processes cannot hand controllers to its children, so
+ * processes live in `init` under the root.
  */
 export type SandboxGroups = {
 	roots: string[];
@@ -23,6 +29,12 @@ export type SandboxGroups = {
 
 const sandboxGroupName = (name: string): string => `rootcamp-sandbox-${name}`;
 
+/** Super options of a v1 mount that are flags, not controllers; options with `=` but `name=` are dropped (`release_agent=`). */
+const v1Flags = new Set(['noprefix', 'clone_children', 'xattr', 'cpuset_v2_mode', 'favordynmods']);
+
+/** The maker's group in the v1 hierarchy of `controllers`, as /proc/self/cgroup names it. */
+const ownV1Group = (own: ProcCgroup[], controllers: string[]) => own.find(entry => entry.id !== 0 && entry.controllers.some(controller => controllers.includes(controller)))?.path ?? '/';
+
 /** Where sandbox NAME's groups go on this host, next to this process's own. Reads only. */
 export const planGroups = (name: string, {proc = '/proc'}: {proc?: string} = {}): SandboxGroups => {
 	const hierarchy = readCgroupHierarchy({proc});
@@ -31,22 +43,50 @@ export const planGroups = (name: string, {proc = '/proc'}: {proc?: string} = {})
 	}
 
 	const own = parseProcCgroup(readFileSync(`${proc}/self/cgroup`, 'utf8'));
-	const hostMounts = parseCgroupMounts(readFileSync(`${proc}/self/mountinfo`, 'utf8'));
 	if (hierarchy.version === 'v2') {
 		const root = join(hierarchy.roots.pids, groupOf(own, 'v2', 'pids') ?? '/', sandboxGroupName(name));
 		return {roots: [root], members: [join(root, 'init')], mounts: [{version: 'v2', controllers: [], target: hierarchy.roots.pids}]};
 	}
 
-	const roots = [...new Set([hierarchy.roots.pids, hierarchy.roots.memory])];
-	const dirs = (['pids', 'memory'] as const).map(controller => join(hierarchy.roots[controller], groupOf(own, 'v1', controller) ?? '/', sandboxGroupName(name)));
-	const mounts = roots.map(target => ({version: 'v1' as const, controllers: hostMounts.find(mount => mount.target === target)?.controllers ?? [], target}));
-	return {roots: [...new Set(dirs)], members: [...new Set(dirs)], mounts};
+	// Every hierarchy once (pids and memory first, where the lessons look), and cgroup2 where a
+	// hybrid host mounts it beside them: runc joins that one too.
+	const mounts: InnerCgroupMount[] = [];
+	for (const mount of parseMountinfo(readFileSync(`${proc}/self/mountinfo`, 'utf8'))) {
+		const options = (mount.superOptions ?? '').split(',').filter(option => option !== 'rw' && option !== 'ro' && (!option.includes('=') || option.startsWith('name=')));
+		const controllers = options.filter(option => !v1Flags.has(option));
+		const flags = options.filter(option => v1Flags.has(option));
+		const seen = mounts.some(known => known.version === (mount.fstype === 'cgroup' ? 'v1' : 'v2') && known.controllers.join(',') === controllers.join(','));
+		if (mount.fstype === 'cgroup' && !seen) {
+			mounts.push({version: 'v1', controllers, ...(flags.length > 0 ? {flags} : {}), target: mount.target});
+		} else if (mount.fstype === 'cgroup2' && !seen) {
+			mounts.push({version: 'v2', controllers: [], target: mount.target});
+		}
+	}
+
+	const rank = (mount: InnerCgroupMount) => [hierarchy.roots.pids, hierarchy.roots.memory, mount.target].indexOf(mount.target);
+	mounts.sort((a, b) => rank(a) - rank(b));
+	const dirs = mounts.map(mount => join(mount.target, mount.version === 'v1' ? ownV1Group(own, mount.controllers) : groupOf(own, 'v2', 'pids') ?? '/', sandboxGroupName(name)));
+	return {roots: dirs, members: dirs, mounts};
+};
+
+/**
+ * A v1 cpuset group starts with no CPUs and no memory nodes (unless its parent has
+ * clone_children), and the kernel then refuses every process: it gets its parent's.
+ */
+const fillCpuset = (dir: string) => {
+	for (const file of ['cpuset.cpus', 'cpuset.mems', 'cpus', 'mems']) {
+		const path = join(dir, file);
+		if (existsSync(path) && readFileSync(path, 'utf8').trim() === '') {
+			writeFileSync(path, readFileSync(join(dir, '..', file), 'utf8'));
+		}
+	}
 };
 
 /** Makes the groups; on v2 its parent must first hand it pids and memory (the kernel says no where it cannot). */
 export const makeGroups = (groups: SandboxGroups): void => {
+	const v2 = groups.mounts[0]?.version === 'v2';
 	for (const root of groups.roots) {
-		if (groups.mounts[0]?.version === 'v2') {
+		if (v2) {
 			try {
 				writeFileSync(join(root, '../cgroup.subtree_control'), '+pids +memory');
 			} catch {
@@ -55,6 +95,9 @@ export const makeGroups = (groups: SandboxGroups): void => {
 		}
 
 		mkdirSync(root, {recursive: true});
+		if (!v2 && existsSync(join(root, 'tasks'))) {
+			fillCpuset(root);
+		}
 	}
 };
 

@@ -82,7 +82,7 @@ export const planRoot = (layout: SandboxLayout, paths: Paths, groups: SandboxGro
 		...cgroupParents.map(parent => fstabLine('cgroup', parent, 'tmpfs', 'mode=755')),
 		...groups.mounts.map(mount => (mount.version === 'v2'
 			? fstabLine('cgroup2', mount.target, 'cgroup2', 'X-mount.mkdir')
-			: fstabLine('cgroup', mount.target, 'cgroup', `${mount.controllers.join(',')},X-mount.mkdir`))),
+			: fstabLine('cgroup', mount.target, 'cgroup', `${[...mount.controllers, ...mount.flags ?? []].join(',')},X-mount.mkdir`))),
 		fstabLine(layout.cache, paths.cache, 'none', 'bind,X-mount.mkdir'),
 		fstabLine(layout.state, paths.state, 'none', 'bind,X-mount.mkdir'),
 	];

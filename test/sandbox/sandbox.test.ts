@@ -48,19 +48,42 @@ const fakeProc = (mountinfo: string, cgroup: string) => {
 	return proc;
 };
 
-test('on cgroup v1 the groups sit beside the maker\'s own, in the pids and memory hierarchies', t => {
+test('on cgroup v1 the groups sit beside the maker\'s own, in every hierarchy the host has (runc wants them all), pids and memory first', t => {
 	const proc = fakeProc([
+		'29 25 0:25 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,xattr,release_agent=/x,name=systemd',
+		'32 25 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct',
 		'30 25 0:26 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids',
 		'31 25 0:27 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory',
-		'32 25 0:28 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct',
-	].join('\n'), '8:pids:/\n4:memory:/job/42\n2:cpu,cpuacct:/\n0::/\n');
+		'33 25 0:29 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices',
+		'34 25 0:29 / /mnt/devices-again rw,relatime - cgroup cgroup rw,devices',
+		'35 25 0:30 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw,nsdelegate',
+	].join('\n'), '9:name=systemd:/user.slice\n8:pids:/\n4:memory:/job/42\n3:devices:/\n2:cpu,cpuacct:/\n0::/user.slice\n');
 	const groups = planGroups('s1', {proc});
-	t.deepEqual(groups.roots, ['/sys/fs/cgroup/pids/rootcamp-sandbox-s1', '/sys/fs/cgroup/memory/job/42/rootcamp-sandbox-s1']);
+	t.deepEqual(groups.roots, [
+		'/sys/fs/cgroup/pids/rootcamp-sandbox-s1',
+		'/sys/fs/cgroup/memory/job/42/rootcamp-sandbox-s1',
+		'/sys/fs/cgroup/systemd/user.slice/rootcamp-sandbox-s1',
+		'/sys/fs/cgroup/cpu,cpuacct/rootcamp-sandbox-s1',
+		'/sys/fs/cgroup/devices/rootcamp-sandbox-s1',
+		'/sys/fs/cgroup/unified/user.slice/rootcamp-sandbox-s1',
+	]);
 	t.deepEqual(groups.members, groups.roots);
 	t.deepEqual(groups.mounts, [
 		{version: 'v1', controllers: ['pids'], target: '/sys/fs/cgroup/pids'},
 		{version: 'v1', controllers: ['memory'], target: '/sys/fs/cgroup/memory'},
-	]);
+		{version: 'v1', controllers: ['name=systemd'], flags: ['xattr'], target: '/sys/fs/cgroup/systemd'},
+		{version: 'v1', controllers: ['cpu', 'cpuacct'], target: '/sys/fs/cgroup/cpu,cpuacct'},
+		{version: 'v1', controllers: ['devices'], target: '/sys/fs/cgroup/devices'},
+		{version: 'v2', controllers: [], target: '/sys/fs/cgroup/unified'},
+	], 'each hierarchy once, with its name and flags but no release agent; a hybrid host\'s cgroup2 too');
+	const dir = folder();
+	const layout = sandboxLayout({state: join(dir, 'state'), cache: join(dir, 'cache'), run: join(dir, 'state/run')}, 'lab');
+	mkdirSync(layout.root, {recursive: true});
+	const after = planRoot(layout, {state: '/s', cache: '/c', run: '/s/run'}, groups).after.split('\n');
+	t.true(after.includes('cgroup /sys/fs/cgroup tmpfs mode=755 0 0'), 'the hierarchies\' folder is the sandbox\'s own tmpfs');
+	t.true(after.includes('cgroup /sys/fs/cgroup/systemd cgroup name=systemd,xattr,X-mount.mkdir 0 0'));
+	t.true(after.includes('cgroup /sys/fs/cgroup/cpu,cpuacct cgroup cpu,cpuacct,X-mount.mkdir 0 0'));
+	t.true(after.includes('cgroup2 /sys/fs/cgroup/unified cgroup2 X-mount.mkdir 0 0'));
 });
 
 test('without pids and memory the sandbox has no groups and says why', t => {

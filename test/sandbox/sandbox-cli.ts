@@ -1,0 +1,73 @@
+import {spawn} from 'node:child_process';
+import {chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync} from 'node:fs';
+import {join} from 'node:path';
+import {cli as builtCli, repo, type scratch} from '../helpers/privileged.ts';
+
+/**
+ * A copy of the built rootcamp for one test file, deleted by `remove`: the sandboxes run for
+ * minutes, and another engineer's `npm run build` on this tree deletes dist/cli.js for a moment
+ * while it rebuilds.
+ */
+export const copyCli = () => {
+	const dir = mkdtempSync('/var/tmp/rootcamp-test-sandbox-cli-');
+	cpSync(join(repo, 'dist'), join(dir, 'dist'), {recursive: true});
+	for (const shared of ['lessons', 'assets', 'package.json', 'node_modules']) {
+		symlinkSync(join(repo, shared), join(dir, shared));
+	}
+
+	chmodSync(dir, 0o755);
+	return {cli: builtCli.replace(repo, dir), remove() {
+		rmSync(dir, {recursive: true, force: true});
+	}};
+};
+
+export type Run = {status: number | null; stdout: string; stderr: string};
+
+/** rootcamp as a learner types it (after `prefix`: a wrapper that runs it somewhere), without blocking the event loop. */
+export const runCli = async (cli: string, args: string[], env: NodeJS.ProcessEnv, prefix: string[] = []): Promise<Run> => new Promise(resolve => {
+	const [file, ...rest] = [...prefix, process.execPath, cli, ...args];
+	const child = spawn(file!, rest, {env, stdio: ['ignore', 'pipe', 'pipe']});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (chunk: Buffer) => {
+		stdout += chunk.toString();
+	});
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	child.on('close', status => {
+		resolve({status, stdout, stderr});
+	});
+});
+
+/** `sandbox rm` of every sandbox in a scratch area (for teardown, so a failed run leaves nothing). */
+export const removeSandboxes = async (cli: string, area: ReturnType<typeof scratch>) => {
+	const dir = join(area.paths.state, 'sandboxes');
+	const names = existsSync(dir) ? readdirSync(dir) : [];
+	return Promise.all(names.map(async name => runCli(cli, ['sandbox', 'rm', name], area.env)));
+};
+
+/** Every directory under the cgroup filesystems named for sandbox `name` (its groups and what was made in them). */
+export const groupsNamed = (name: string, dir = '/sys/fs/cgroup'): string[] => {
+	const found: string[] = [];
+	const walk = (path: string) => {
+		let entries;
+		try {
+			entries = readdirSync(path, {withFileTypes: true});
+		} catch {
+			return;
+		}
+
+		for (const entry of entries.filter(entry => entry.isDirectory())) {
+			const child = join(path, entry.name);
+			if (entry.name === `rootcamp-sandbox-${name}`) {
+				found.push(child);
+			} else {
+				walk(child);
+			}
+		}
+	};
+
+	walk(dir);
+	return found;
+};
