@@ -25,6 +25,7 @@ const tests = [
 	'test/check/cgroup.test.ts',
 	'test/host/cgroup/cgroup.test.ts',
 	'test/workshop/faas-handler.privileged.test.ts',
+	'test/sandbox/limits.privileged.test.ts',
 ];
 /** What the initramfs loads to reach the shared folder (and veth, which the lessons' links need). */
 const wanted = ['virtio_pci', '9pnet_virtio', '9p', 'overlay', 'veth'];

@@ -1,5 +1,5 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {groupOf, parseProcCgroup, readCgroupHierarchy, type CgroupVersion, type ProcCgroup} from '../host/cgroup/cgroup.ts';
 import {parseMountinfo} from '../host/proc/mountinfo.ts';
 
@@ -16,13 +16,16 @@ type InnerCgroupMount = {version: CgroupVersion; controllers: string[]; flags?: 
  * is that group: the limits lesson's `rootcamp` of two sandboxes are two different directories
  * on the host, and runc, which wants every v1 hierarchy (devices above all), finds them all as
  * a host has them. On v2 a group with processes cannot hand controllers to its children, so
- * processes live in `init` under the root.
+ * processes live in `init` under the root, and the root sits under the nearest group that can
+ * hand it pids and memory.
  */
 export type SandboxGroups = {
 	roots: string[];
 	/** Where the holder and every process that enters the sandbox are put. */
 	members: string[];
 	mounts: InnerCgroupMount[];
+	/** On v2, the leaf the holder moves to once inside, as the sandbox sees it. */
+	init?: string;
 	/** Why the sandbox has no groups of its own (no pids and memory on this host), or undefined. */
 	missing?: string;
 };
@@ -31,6 +34,33 @@ const sandboxGroupName = (name: string): string => `rootcamp-sandbox-${name}`;
 
 /** Super options of a v1 mount that are flags, not controllers; options with `=` but `name=` are dropped (`release_agent=`). */
 const v1Flags = new Set(['noprefix', 'clone_children', 'xattr', 'cpuset_v2_mode', 'favordynmods']);
+
+const listed = (file: string): string[] => {
+	try {
+		return readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean);
+	} catch {
+		return [];
+	}
+};
+
+const offersPidsAndMemory = (file: string) => ['pids', 'memory'].every(controller => listed(file).includes(controller));
+
+/**
+ * On v2, the group the sandbox's root goes under: the maker's own, or the nearest ancestor that
+ * can hand it pids and memory. A group with processes (a systemd session's scope, where the maker
+ * runs) may hand nothing down, and the write that asks is refused: only the real root is exempt.
+ * So: the first that already hands both down, has no process of its own while offering both, or
+ * is the root.
+ */
+const v2Parent = (mount: string, own: string): string => {
+	for (let group = own; ; group = dirname(group)) {
+		const dir = join(mount, group);
+		if (group === '/' || offersPidsAndMemory(join(dir, 'cgroup.subtree_control'))
+			|| (listed(join(dir, 'cgroup.procs')).length === 0 && offersPidsAndMemory(join(dir, 'cgroup.controllers')))) {
+			return dir;
+		}
+	}
+};
 
 /** The maker's group in the v1 hierarchy of `controllers`, as /proc/self/cgroup names it. */
 const ownV1Group = (own: ProcCgroup[], controllers: string[]) => own.find(entry => entry.id !== 0 && entry.controllers.some(controller => controllers.includes(controller)))?.path ?? '/';
@@ -44,8 +74,8 @@ export const planGroups = (name: string, {proc = '/proc'}: {proc?: string} = {})
 
 	const own = parseProcCgroup(readFileSync(`${proc}/self/cgroup`, 'utf8'));
 	if (hierarchy.version === 'v2') {
-		const root = join(hierarchy.roots.pids, groupOf(own, 'v2', 'pids') ?? '/', sandboxGroupName(name));
-		return {roots: [root], members: [join(root, 'init')], mounts: [{version: 'v2', controllers: [], target: hierarchy.roots.pids}]};
+		const root = join(v2Parent(hierarchy.roots.pids, groupOf(own, 'v2', 'pids') ?? '/'), sandboxGroupName(name));
+		return {roots: [root], members: [join(root, 'init')], mounts: [{version: 'v2', controllers: [], target: hierarchy.roots.pids}], init: join(hierarchy.roots.pids, 'init')};
 	}
 
 	// Every hierarchy once (pids and memory first, where the lessons look), and cgroup2 where a
@@ -82,20 +112,20 @@ const fillCpuset = (dir: string) => {
 	}
 };
 
-/** Makes the groups; on v2 its parent must first hand it pids and memory (the kernel says no where it cannot). */
+/**
+ * Makes the groups. On v2 their parent must first hand them pids and memory: planGroups chose
+ * one that can, and where the kernel still says no the limits lesson's check says so inside.
+ */
 export const makeGroups = (groups: SandboxGroups): void => {
-	const v2 = groups.mounts[0]?.version === 'v2';
 	for (const root of groups.roots) {
-		if (v2) {
+		if (groups.init !== undefined && !offersPidsAndMemory(join(root, '../cgroup.subtree_control'))) {
 			try {
 				writeFileSync(join(root, '../cgroup.subtree_control'), '+pids +memory');
-			} catch {
-				// A parent with processes of its own cannot; the limits lesson's doctor line says so inside.
-			}
+			} catch {}
 		}
 
 		mkdirSync(root, {recursive: true});
-		if (!v2 && existsSync(join(root, 'tasks'))) {
+		if (groups.init === undefined && existsSync(join(root, 'tasks'))) {
 			fillCpuset(root);
 		}
 	}

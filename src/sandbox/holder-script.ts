@@ -12,7 +12,8 @@
  * becomes a reaper: orphans of the lessons' shells are reparented to it, and `sleep` would leave
  * them zombies.
  *
- * Arguments: root, the two fstabs, and the v2 group to join inside (or '').
+ * Arguments: root, the two fstabs, and the v2 leaf to move to inside (or ''): the holder joined
+ * the sandbox's groups and unshared its cgroup namespace just before.
  */
 export const holderScript = String.raw`set -eu
 root=$1 before=$2 after=$3 init_group=$4
@@ -39,5 +40,10 @@ fi
 exec sleep infinity < /dev/null > /dev/null 2>&1
 `;
 
-/** Run on the host before `exec`: puts this very process into each group until `--`, then runs the rest. */
-export const joinGroupsScript = 'while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs"; shift; done; shift; exec "$@"';
+/**
+ * Puts this very process into each group until `--`, then runs the rest: on the host before
+ * `nsenter`, and in the holder before it unshares its cgroup namespace. A group it cannot join
+ * ends it: the process would stand outside the sandbox's groups, and a cgroup namespace made
+ * there would show the host's.
+ */
+export const joinGroupsScript = 'while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs" || exit 1; shift; done; shift; exec "$@"';

@@ -98,16 +98,20 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 	const idMap = rootlessIdMap();
 	const groups = rootless ? rootlessGroups : planGroups(layout.name);
 	makeGroups(groups);
-	const initGroup = groups.mounts[0]?.version === 'v2' ? join(groups.mounts[0].target, 'init') : '';
 	const plan = planRoot(layout, paths, groups);
 	const fstabs = {before: join(layout.dir, 'before.fstab'), after: join(layout.dir, 'after.fstab')};
 	writeFileSync(fstabs.before, plan.before);
 	writeFileSync(fstabs.after, plan.after);
 	const log = openSync(layout.log, 'w');
-	const child = spawn('sh', [
-		'-c', joinGroupsScript, 'sh', ...groups.roots, '--',
-		'unshare', ...(rootless ? unshareUserOptions(idMap) : []), '--mount', '--net', '--pid', '--uts', '--ipc', '--cgroup', '--time', '--fork', '--propagation', 'private',
-		'sh', '-c', holderScript, 'holder', layout.root, fstabs.before, fstabs.after, initGroup,
+	// The holder joins its groups itself, from inside the new namespaces (the host's cgroup
+	// filesystems are still in view), and only then unshares its cgroup namespace, whose root is
+	// the group it is in. So `unshare`, which waits outside, stays where its maker is: on v2 a
+	// process of its in the sandbox's root group would forbid that group to hand controllers down,
+	// and the limits lesson's `echo +pids +memory` inside would be refused.
+	const child = spawn('unshare', [
+		...(rootless ? unshareUserOptions(idMap) : []), '--mount', '--net', '--pid', '--uts', '--ipc', '--time', '--fork', '--propagation', 'private',
+		'sh', '-c', joinGroupsScript, 'sh', ...groups.roots, '--',
+		'unshare', '--cgroup', 'sh', '-c', holderScript, 'holder', layout.root, fstabs.before, fstabs.after, groups.init ?? '',
 	], {detached: true, stdio: ['ignore', 'pipe', log]});
 	closeSync(log);
 	let holder: number;

@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {cli as builtCli, repo, type scratch} from '../helpers/privileged.ts';
@@ -10,7 +10,21 @@ import {cli as builtCli, repo, type scratch} from '../helpers/privileged.ts';
  */
 export const copyCli = () => {
 	const dir = mkdtempSync('/var/tmp/rootcamp-test-sandbox-cli-');
-	cpSync(join(repo, 'dist'), join(dir, 'dist'), {recursive: true});
+	// A build under way can delete a file between listing and copying it: once it is done, the copy works.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			cpSync(join(repo, 'dist'), join(dir, 'dist'), {recursive: true});
+			break;
+		} catch (error) {
+			rmSync(join(dir, 'dist'), {recursive: true, force: true});
+			if (attempt === 5) {
+				throw error;
+			}
+
+			spawnSync('sleep', ['3']);
+		}
+	}
+
 	for (const shared of ['lessons', 'assets', 'package.json', 'node_modules']) {
 		symlinkSync(join(repo, shared), join(dir, shared));
 	}

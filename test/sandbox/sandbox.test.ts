@@ -68,6 +68,7 @@ test('on cgroup v1 the groups sit beside the maker\'s own, in every hierarchy th
 		'/sys/fs/cgroup/unified/user.slice/rootcamp-sandbox-s1',
 	]);
 	t.deepEqual(groups.members, groups.roots);
+	t.is(groups.init, undefined, 'on v1 the holder stays in the groups it joined');
 	t.deepEqual(groups.mounts, [
 		{version: 'v1', controllers: ['pids'], target: '/sys/fs/cgroup/pids'},
 		{version: 'v1', controllers: ['memory'], target: '/sys/fs/cgroup/memory'},
@@ -84,6 +85,34 @@ test('on cgroup v1 the groups sit beside the maker\'s own, in every hierarchy th
 	t.true(after.includes('cgroup /sys/fs/cgroup/systemd cgroup name=systemd,xattr,X-mount.mkdir 0 0'));
 	t.true(after.includes('cgroup /sys/fs/cgroup/cpu,cpuacct cgroup cpu,cpuacct,X-mount.mkdir 0 0'));
 	t.true(after.includes('cgroup2 /sys/fs/cgroup/unified cgroup2 X-mount.mkdir 0 0'));
+});
+
+/** A cgroup2 tree laid out as systemd has it: the root and a slice hand down pids and memory, the maker's scope holds it. */
+const fakeV2 = () => {
+	const root = folder();
+	const group = (path: string, files: Record<string, string>) => {
+		mkdirSync(join(root, path), {recursive: true});
+		for (const [file, text] of Object.entries(files)) {
+			writeFileSync(join(root, path, file), text);
+		}
+	};
+
+	group('.', {'cgroup.controllers': 'cpu io memory pids\n', 'cgroup.subtree_control': 'memory pids\n', 'cgroup.procs': '1\n'});
+	group('user.slice', {'cgroup.controllers': 'memory pids\n', 'cgroup.subtree_control': '\n', 'cgroup.procs': ''});
+	group('user.slice/session-1.scope', {'cgroup.controllers': 'memory pids\n', 'cgroup.subtree_control': '\n', 'cgroup.procs': '4242\n'});
+	return {root, proc: fakeProc(`30 25 0:26 / ${root} rw,relatime - cgroup2 cgroup2 rw\n`, '0::/user.slice/session-1.scope\n')};
+};
+
+test('on cgroup v2 the sandbox\'s root goes under the nearest group that can hand it pids and memory, never in the maker\'s scope, which holds a process', t => {
+	const {root, proc} = fakeV2();
+	const groups = planGroups('s1', {proc});
+	t.deepEqual(groups.roots, [join(root, 'user.slice/rootcamp-sandbox-s1')], 'the slice: no process of its own, and it is offered both');
+	t.deepEqual(groups.members, [join(root, 'user.slice/rootcamp-sandbox-s1/init')], 'every process lives in a leaf');
+	t.is(groups.init, join(root, 'init'), 'where the holder moves, as the sandbox sees it');
+	writeFileSync(join(root, 'user.slice/cgroup.procs'), '77\n');
+	t.deepEqual(planGroups('s1', {proc}).roots, [join(root, 'rootcamp-sandbox-s1')], 'a slice with a process of its own cannot: the root is exempt');
+	writeFileSync(join(root, 'user.slice/cgroup.subtree_control'), 'memory pids\n');
+	t.deepEqual(planGroups('s1', {proc}).roots, [join(root, 'user.slice/rootcamp-sandbox-s1')], 'one that already hands both down does');
 });
 
 test('without pids and memory the sandbox has no groups and says why', t => {
