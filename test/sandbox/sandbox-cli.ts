@@ -5,8 +5,8 @@ import {cli as builtCli, repo, type scratch} from '../helpers/privileged.ts';
 
 /**
  * A copy of the built rootcamp for one test file, deleted by `remove`: the sandboxes run for
- * minutes, and another engineer's `npm run build` on this tree deletes dist/cli.js for a moment
- * while it rebuilds.
+ * minutes, and an `npm run build` on this tree meanwhile (a developer's, in another terminal)
+ * deletes dist/cli.js for a moment while it rebuilds.
  */
 export const copyCli = () => {
 	const dir = mkdtempSync('/var/tmp/rootcamp-test-sandbox-cli-');
