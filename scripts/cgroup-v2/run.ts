@@ -31,6 +31,15 @@ const tests = [
 const wanted = ['virtio_pci', '9pnet_virtio', '9p', 'overlay', 'veth'];
 const marker = /ROOTCAMP-GUEST-EXIT=(\d+)/;
 const timeoutMs = 20 * 60_000;
+/**
+ * How long the guest may take to reach its stage two (the `rootcamp-guest:` lines). It takes about
+ * 20 s here; once in a while a TCG guest hangs before that with no output at all (seen here once in
+ * a few boots), and then it is booted again rather than left to the 20 minutes above.
+ */
+const bootMs = 3 * 60_000;
+const boots = 3;
+/** What `boot` resolves with when the guest never reached its stage two. */
+const hung = -1;
 
 const run = (file: string, args: string[], options: {cwd?: string} = {}) => execFileSync(file, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options});
 
@@ -145,7 +154,7 @@ function buildInitramfs(modulesDir: string, dir: string): string {
 	return initramfs;
 }
 
-/** Boots the guest, streams its console, resolves with the tests' status (or why there is none). */
+/** Boots the guest, streams its console, resolves with the tests' status (or why there is none), or `hung`. */
 async function boot(vmlinuz: string, initramfs: string): Promise<number> {
 	const kvm = process.env.ROOTCAMP_GUEST_KVM === '1';
 	const append = [
@@ -161,17 +170,30 @@ async function boot(vmlinuz: string, initramfs: string): Promise<number> {
 	], {stdio: ['ignore', 'pipe', 'inherit']});
 	let tail = '';
 	let sawV2 = false;
+	let started = false;
 	const timer = setTimeout(() => {
 		process.stderr.write(`rootcamp: the guest did not finish in ${timeoutMs / 60_000} minutes; ending it\n`);
 		qemu.kill('SIGKILL');
 	}, timeoutMs);
+	const watchdog = setTimeout(() => {
+		if (!started) {
+			process.stderr.write(`rootcamp: the guest said nothing in ${bootMs / 60_000} minutes: it hung at boot; ending it\n`);
+			qemu.kill('SIGKILL');
+		}
+	}, bootMs);
 	qemu.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 		process.stdout.write(chunk);
 		tail = (tail + chunk).slice(-4096);
+		started ||= tail.includes('rootcamp-guest:');
 		sawV2 ||= tail.includes('/sys/fs/cgroup is cgroup2fs');
 	});
 	const code = await new Promise<number | null>(resolve => qemu.once('exit', resolve));
 	clearTimeout(timer);
+	clearTimeout(watchdog);
+	if (!started) {
+		return hung;
+	}
+
 	const status = marker.exec(tail)?.[1];
 	if (status === undefined) {
 		process.stderr.write(`rootcamp: the guest ended (qemu exit ${code}) without saying how its tests ended\n`);
@@ -195,7 +217,21 @@ const {name, vmlinuz, modules} = guestKernel();
 console.log(`rootcamp: booting ${name} (cgroup v2 only) on this machine's userland; tests: ${tests.join(' ')}`);
 const scratch = mkdtempSync(join(tmpdir(), 'rootcamp-guest-'));
 try {
-	process.exitCode = await boot(vmlinuz, buildInitramfs(modules, scratch));
+	const initramfs = buildInitramfs(modules, scratch);
+	let status = hung;
+	for (let attempt = 1; attempt <= boots && status === hung; attempt++) {
+		if (attempt > 1) {
+			console.log(`rootcamp: booting the guest again (attempt ${attempt} of ${boots})`);
+		}
+
+		status = await boot(vmlinuz, initramfs);
+	}
+
+	if (status === hung) {
+		process.stderr.write(`rootcamp: the guest hung at boot ${boots} times\n`);
+	}
+
+	process.exitCode = status === hung ? 1 : status;
 } finally {
 	rmSync(scratch, {recursive: true, force: true});
 }
