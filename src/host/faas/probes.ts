@@ -86,11 +86,31 @@ function scriptsStamp(handler: string): string {
 	return parts.join('|');
 }
 
+/**
+ * One request at a time per service, in the order the checks ask. A round judges every step at
+ * once, and what one request leaves (its processes, its group, its directory) must not be mixed
+ * with what another leaves: a whole-course verify ran the clean step's `write` beside the limits
+ * step's fork bomb, and counted the bomb's processes as the write's.
+ */
+const lanes = new Map<string, Promise<unknown>>();
+
+const inLane = async <T>(socket: string, run: () => Promise<T>): Promise<T> => {
+	const mine = (lanes.get(socket) ?? Promise.resolve()).catch(() => undefined).then(run);
+	lanes.set(socket, mine);
+	try {
+		return await mine;
+	} finally {
+		if (lanes.get(socket) === mine) {
+			lanes.delete(socket);
+		}
+	}
+};
+
 /** The faas probes of one round. */
 export function faasProbes({proc, once, processes, cgroupHierarchy}: Base): FaasProbes {
 	const services = async () => once('faasServices', async () => findFaasServices(await processes(), {proc}));
-	/** Runs `read` unless the same question to the same, unchanged service was answered before. */
-	const memo = async <T extends {error?: string} | object>(socket: string, question: string, read: () => Promise<T>): Promise<T> => {
+	/** Runs `read`, in the service's lane, unless the same question to the same, unchanged service was answered before. */
+	const memo = async <T extends {error?: string} | object>(socket: string, question: string, read: () => Promise<T>): Promise<T> => inLane(socket, async () => {
 		const service = (await services()).find(each => each.socket === socket);
 		if (service?.handler === undefined) {
 			return read();
@@ -108,7 +128,7 @@ export function faasProbes({proc, once, processes, cgroupHierarchy}: Base): Faas
 		}
 
 		return result;
-	};
+	});
 
 	return {
 		faasServices: services,
