@@ -1,4 +1,4 @@
-import {lstatSync, readdirSync} from 'node:fs';
+import {lstatSync, readdirSync, readlinkSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import type {CgroupHierarchy} from '../cgroup/cgroup.ts';
 import type {ProcessInfo} from '../proc/processes.ts';
@@ -56,8 +56,27 @@ type Base = {
  */
 const remembered = new Map<string, unknown>();
 
-/** The files of a handler's folder to two levels, by path, size and modification time; per-request trees lie deeper. */
-function scriptsStamp(handler: string): string {
+/** The files the listener writes to (its standard output and error: the lesson's `log`), which change with every request. */
+function writtenBy(pid: number, proc: string): Set<string> {
+	const written = new Set<string>();
+	for (const fd of [1, 2]) {
+		try {
+			written.add(readlinkSync(`${proc}/${pid}/fd/${fd}`));
+		} catch {
+			// Closed, or the listener is gone: nothing to leave out.
+		}
+	}
+
+	return written;
+}
+
+/**
+ * The files of a handler's folder to two levels, by path, size and modification time; per-request
+ * trees lie deeper. What the service itself writes is left out: socat logs a broken pipe whenever a
+ * caller hangs up before the function is done, so the log changed with every round, and every round
+ * of the app (one each 700 ms) sent the service a fork bomb again.
+ */
+function scriptsStamp(handler: string, written: Set<string>): string {
 	const parts: string[] = [];
 	const walk = (dir: string, depth: number) => {
 		let names: string[];
@@ -71,7 +90,7 @@ function scriptsStamp(handler: string): string {
 			const path = join(dir, name);
 			try {
 				const stat = lstatSync(path);
-				if (stat.isFile()) {
+				if (stat.isFile() && !written.has(path)) {
 					parts.push(`${path}:${stat.size}:${stat.mtimeMs}:${stat.mode}`);
 				} else if (stat.isDirectory() && depth < 2) {
 					walk(path, depth + 1);
@@ -116,7 +135,7 @@ export function faasProbes({proc, once, processes, cgroupHierarchy}: Base): Faas
 			return read();
 		}
 
-		const key = `${question}\0${service.pid}:${service.startTime}\0${scriptsStamp(service.handler)}`;
+		const key = `${question}\0${service.pid}:${service.startTime}\0${scriptsStamp(service.handler, writtenBy(service.pid, proc))}`;
 		if (remembered.has(key)) {
 			return remembered.get(key) as T;
 		}
