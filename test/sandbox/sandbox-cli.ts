@@ -35,10 +35,11 @@ export const copyCli = () => {
 	}};
 };
 
-export type Run = {status: number | null; stdout: string; stderr: string};
+export type Run = {status: number | null; stdout: string; stderr: string; ms: number};
 
 /** rootcamp as a learner types it (after `prefix`: a wrapper that runs it somewhere), without blocking the event loop. */
 export const runCli = async (cli: string, args: string[], env: NodeJS.ProcessEnv, prefix: string[] = []): Promise<Run> => new Promise(resolve => {
+	const started = Date.now();
 	const [file, ...rest] = [...prefix, process.execPath, cli, ...args];
 	const child = spawn(file!, rest, {env, stdio: ['ignore', 'pipe', 'pipe']});
 	let stdout = '';
@@ -50,7 +51,7 @@ export const runCli = async (cli: string, args: string[], env: NodeJS.ProcessEnv
 		stderr += chunk.toString();
 	});
 	child.on('close', status => {
-		resolve({status, stdout, stderr});
+		resolve({status, stdout, stderr, ms: Date.now() - started});
 	});
 });
 

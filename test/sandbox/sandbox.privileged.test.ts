@@ -1,12 +1,13 @@
 import {spawn, spawnSync} from 'node:child_process';
-import {chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {parseMountinfo} from '../../src/host/proc/mountinfo.ts';
 import {processesIn, startTimeOf, ticksSinceBoot, type SandboxRecord} from '../../src/sandbox/record.ts';
-import {cli as builtCli, repo, requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
+import {requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
 import {waitFor} from '../helpers/wait-for.ts';
 import {Tmux} from '../e2e/tmux.ts';
+import {copyCli, runCli, type Run} from './sandbox-cli.ts';
 
 /** The write-up's lessons, which every sandbox solves on the busybox route. */
 const writeUp = ['copy', 'enter', 'network-basic', 'network-advanced'];
@@ -17,42 +18,15 @@ const courseLessons = ['copy', 'enter', 'network-basic', 'network-advanced', 'wi
 /** How many sandboxes solve the write-up at once (the issue's eight; ROOTCAMP_SANDBOXES to try others). */
 const sandboxCount = Number(process.env.ROOTCAMP_SANDBOXES ?? 8);
 
-/**
- * This file's own copy of the built rootcamp: the sandboxes run for a minute, and another
- * engineer's `npm run build` on this tree deletes dist/cli.js for a moment while it rebuilds.
- */
-const copyDir = mkdtempSync('/var/tmp/rootcamp-test-sandbox-cli-');
-cpSync(join(repo, 'dist'), join(copyDir, 'dist'), {recursive: true});
-for (const shared of ['lessons', 'assets', 'package.json', 'node_modules']) {
-	symlinkSync(join(repo, shared), join(copyDir, shared));
-}
-
-const cli = builtCli.replace(repo, copyDir);
-// The rootless test's user runs this copy too.
-chmodSync(copyDir, 0o755);
+/** This file's own copy of the built rootcamp (copyCli says why); the rootless test's user runs it too. */
+const copy = copyCli();
+const {cli} = copy;
 test.after.always(() => {
-	rmSync(copyDir, {recursive: true, force: true});
+	copy.remove();
 });
-
-type Run = {status: number | null; stdout: string; stderr: string; ms: number};
 
 /** rootcamp as a learner types it, without blocking the event loop: the sandboxes run at once. */
-const rootcamp = async (args: string[], env: NodeJS.ProcessEnv, prefix: string[] = []): Promise<Run> => new Promise(resolve => {
-	const started = Date.now();
-	const [file, ...rest] = [...prefix, process.execPath, cli, ...args];
-	const child = spawn(file!, rest, {env, stdio: ['ignore', 'pipe', 'pipe']});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', (chunk: Buffer) => {
-		stdout += chunk.toString();
-	});
-	child.stderr.on('data', (chunk: Buffer) => {
-		stderr += chunk.toString();
-	});
-	child.on('close', status => {
-		resolve({status, stdout, stderr, ms: Date.now() - started});
-	});
-});
+const rootcamp = async (args: string[], env: NodeJS.ProcessEnv, prefix: string[] = []): Promise<Run> => runCli(cli, args, env, prefix);
 
 const hostLinks = (): string[] => (JSON.parse(spawnSync('ip', ['-json', 'link', 'show'], {encoding: 'utf8'}).stdout) as Array<{ifname: string}>).map(link => link.ifname);
 const hostMounts = (): string[] => parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8')).map(mount => `${mount.fstype} ${mount.target}`);
