@@ -90,7 +90,9 @@ const openContainerShell = async (t: ExecutionContext, tmux: Tmux, containerPid:
 	tmux.press('app', 's');
 	await tmux.waitFor('app', /Type exit to come back[\s\S]*# ?$/m);
 	tmux.type('app', 'clear; echo "pid=$$ host=$(hostname) proc=$(ls /proc | wc -l)"');
-	const screen = await tmux.waitFor('app', /pid=\d+ host=\S+ proc=\d+/);
+	// Wait for the prompt after the answer too: what is typed next must reach a shell that waits at
+	// its prompt, not one still printing (busybox ash once took a typed `exit` for line noise then).
+	const screen = await tmux.waitFor('app', /pid=\d+ host=\S+ proc=\d+\s*\n\/ # ?$/m);
 	const [, pid, host, proc] = /pid=(\d+) host=(\S+) proc=(\d+)/.exec(screen)!;
 	t.true(Number(pid) > 1, 'the shell is a process inside the container\'s PID namespace, beside its PID 1');
 	t.not(Number(pid), containerPid, 'and not a host PID');
@@ -100,7 +102,8 @@ const openContainerShell = async (t: ExecutionContext, tmux: Tmux, containerPid:
 
 /** After the shell ends: the app redraws, is not stopped, and answers a key within a second. */
 const appIsBack = async (t: ExecutionContext, tmux: Tmux, how: string) => {
-	const screen = await tmux.waitFor('app', stepScreen, 3000);
+	// Generous under a loaded machine: what must be quick is the answer to a key, timed below.
+	const screen = await tmux.waitFor('app', stepScreen, 10_000);
 	t.notRegex(screen, /Stopped/, `after ${how}, bash did not report rootcamp stopped`);
 	t.false(appProcess(tmux).stat.startsWith('T'), `after ${how}, the app is not in state T`);
 	tmux.press('app', 'l');

@@ -1,5 +1,6 @@
 import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {hostname} from 'node:os';
 import {join, resolve} from 'node:path';
 import type {ExecutionContext} from 'ava';
 
@@ -66,6 +67,9 @@ export const repo = resolve(import.meta.dirname, '../..');
 export const cli = join(repo, 'dist/cli.js');
 
 /** What `../shared/tools/residue` says is left on the host (empty when clean); our own check when it is absent. */
+/** The host's name as this test file found it. */
+const hostnameAtStart = hostname();
+
 export const residue = (): string => {
 	const tool = resolve(repo, '../shared/tools/residue');
 	if (existsSync(tool)) {
@@ -81,6 +85,9 @@ export const residue = (): string => {
  * when others' leftovers were already there (`othersBefore`), nothing of this test's own.
  */
 export const assertNothingLeft = (t: ExecutionContext, othersBefore: string, dir: string) => {
+	// The lessons name containers (hostname, faas) by writing a hostname in a UTS namespace of their
+	// own: one written in the host's would rename the learner's machine.
+	t.is(hostname(), hostnameAtStart, 'the host keeps its name');
 	if (othersBefore === '') {
 		t.is(residue(), '', 'nothing is left on the host');
 		return;
