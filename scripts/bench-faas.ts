@@ -24,7 +24,7 @@ const sh = (script: string) => {
 const lessonScripts = (variables: Record<string, string>, version: 'v1' | 'v2') => {
 	const text = readFileSync(join(repo, 'lessons/13-faas.md'), 'utf8');
 	const fill = (script: string) => script.replaceAll(/{{(\w+)}}/g, (_, name: string) => variables[name] ?? `{{${name}}}`);
-	const heredoc = (file: string, from: string) => new RegExp(`cat > {{workdir}}/faas/${file} <<'EOF'\\n([\\s\\S]*?)\\nEOF\\n`).exec(from)?.[1];
+	const heredoc = (file: string, from: string) => new RegExp(`cat > {{workdir}}/faas/${file}(?:\\.new)? <<'EOF'\\n([\\s\\S]*?)\\nEOF\\n`).exec(from)?.[1];
 	const limits = new RegExp(`\`\`\`sh host cgroup=${version}\\n([\\s\\S]*?)\`\`\``).exec(text.slice(text.indexOf('{#limits}')))?.[1] ?? '';
 	const fn = heredoc('fn/function', text);
 	const handler = heredoc('handler', limits);

@@ -12,7 +12,7 @@ import {repo, requirePrivileges, scratch} from '../helpers/privileged.ts';
 import {waitFor} from '../helpers/wait-for.ts';
 
 /** The text a block writes with `cat > {{workdir}}/faas/FILE <<'EOF'`, as the lesson has it. */
-const heredoc = (text: string, file: string) => new RegExp(`cat > {{workdir}}/faas/${file} <<'EOF'\\n([\\s\\S]*?)\\nEOF\\n`).exec(text)?.[1];
+const heredoc = (text: string, file: string) => new RegExp(`cat > {{workdir}}/faas/${file}(?:\\.new)? <<'EOF'\\n([\\s\\S]*?)\\nEOF\\n`).exec(text)?.[1];
 
 /** Why this host cannot run the handler, or undefined. */
 const cannotServe = (version: string): string | undefined => {

@@ -65,7 +65,7 @@ export function judgeClean(check: CheckSpec, service: FaasService, {before, answ
 }
 
 /** A group's limits and counters, in words. */
-const describeGroup = (group: GroupSeen) => `${group.name}: pids.max ${formatLimit(group.pidsMax)}, memory ${formatLimit(group.memoryMax)}, ${group.forksRefused} forks refused, ${group.oomKills} OOM kills`;
+const describeGroup = (group: GroupSeen) => `${group.name}: pids.max ${formatLimit(group.pidsMax)}, memory ${formatLimit(group.memoryMax)}, ${group.forksRefused} forks refused, ${group.oomKills} OOM kills${group.vanished ? ', removed while the request was open' : ''}`;
 
 /** Passes when the request ran in a group of its own under `cgroup=`, which hit its limit, and the service answered the next request. */
 export function judgeLimit(check: CheckSpec, service: FaasService, {answer, groups, next}: {answer: Answered; groups: GroupSeen[]; next: Answered}): CheckResult {
@@ -85,6 +85,11 @@ export function judgeLimit(check: CheckSpec, service: FaasService, {answer, grou
 	}
 
 	const held = groups.find(group => (hit === 'pids' ? group.forksRefused > 0 : group.oomKills > 0));
+	const vanished = groups.find(group => group.vanished);
+	if (held === undefined && vanished !== undefined) {
+		return fail(check, `the request's container ended while its caller was still connected, and its group ${vanished.name} went with it before it showed ${what}: the function is PID 1 of its container, so it must survive its own misbehaviour (run the bomb or the hog in a subshell, ( … ))`, details);
+	}
+
 	if (held === undefined) {
 		const limit = hit === 'pids' ? 'pids.max' : 'the memory limit';
 		return fail(check, `the request's group never hit ${limit}: write the limit before the request joins the group, and move the request itself into it`, details);

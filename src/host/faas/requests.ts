@@ -16,7 +16,8 @@ export type Held = Answered & {
 };
 
 /** A request's control group, as rootcamp saw it while the request ran. */
-export type GroupSeen = {name: string; pidsMax?: number | 'max'; memoryMax?: number | 'max'; forksRefused: number; oomKills: number};
+/** A request's group as last read; `vanished` when it was removed while the request was still open (its container had ended). */
+export type GroupSeen = {name: string; pidsMax?: number | 'max'; memoryMax?: number | 'max'; forksRefused: number; oomKills: number; vanished?: boolean};
 
 /** How long a request may take to answer before rootcamp stops waiting. */
 const answerMs = 5000;
@@ -113,11 +114,23 @@ export async function watchLimit(
 	const exchange = openRequest(socket, request);
 	try {
 		while (Date.now() - started < timeoutMs && !exchange.closed()) {
-			for (const name of childGroups(hierarchy, cgroup).filter(each => !before.has(each))) {
+			const now = childGroups(hierarchy, cgroup);
+			for (const name of now.filter(each => !before.has(each))) {
 				const group = await readCgroupGroup(hierarchy, name).catch(() => null);
 				if (group !== null) {
 					seen.set(name, {name, pidsMax: group.pidsMax, memoryMax: group.memoryMax, forksRefused: group.forksRefused ?? 0, oomKills: group.oomKills ?? 0});
 				}
+			}
+
+			// Removed under an open connection: the handler's unshare returned, so the container ended
+			// (the service half-closes, and the connection stays open for socat's -t). What the group
+			// counted after the last read is lost with it.
+			for (const group of seen.values()) {
+				group.vanished = !now.includes(group.name);
+			}
+
+			if ([...seen.values()].some(group => group.vanished)) {
+				break;
 			}
 
 			if ([...seen.values()].some(group => wasHit(group, hit)) || (seen.size === 0 && Date.now() - started > groupAppearsMs)) {
