@@ -29,6 +29,9 @@ const isMembership = (value: unknown): value is Membership =>
 export const readMembership = (files: ClassroomFiles): Membership | undefined =>
 	existsSync(files.membership) ? readJsonOrSetAside(files.membership, isMembership).value : undefined;
 
+/** Whether the learner joined a classroom: one stat, and nothing of the reporter loaded to ask. */
+export const joinedClassroom = (files: ClassroomFiles = classroomFiles()): boolean => existsSync(files.membership);
+
 export const saveMembership = (files: ClassroomFiles, membership: Membership) => {
 	writeJsonAtomic(files.membership, membership);
 };
