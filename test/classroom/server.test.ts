@@ -9,6 +9,7 @@ import {startClassroom, type RunningClassroom} from '../../src/classroom/server/
 import {cli} from '../helpers/privileged.ts';
 import {temporaryFolders} from '../helpers/temp-folders.ts';
 import {get, instructorToken, joinUrl, origin, post, verdict} from './client.ts';
+import {decodeTerminalQr} from './terminal-qr.ts';
 
 const newFolder = temporaryFolders('rootcamp-classroom-');
 
@@ -127,7 +128,9 @@ test('rootcamp classroom serve prints a QR code of the join address, the join co
 	}
 
 	t.regex(printed, /[▀▄█]{10}/, 'a QR code in block characters');
-	t.regex(printed, /Students join with:\n {2}rootcamp join http:\/\/127\.0\.0\.1:\d+\/class\/[\w-]+ --name "YOUR NAME"/);
+	const [, address] = /Students join with:\n {2}rootcamp join (http:\/\/127\.0\.0\.1:\d+\/class\/[\w-]+) --name "YOUR NAME"/.exec(printed) ?? [];
+	t.truthy(address, `the join command is printed:\n${printed}`);
+	t.is(decodeTerminalQr(printed), address, 'the QR code, read as a camera would, is the join address');
 	t.regex(printed, /http:\/\/127\.0\.0\.1:\d+\/dashboard\?token=[\w-]+/);
 });
 
