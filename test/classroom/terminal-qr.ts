@@ -1,10 +1,10 @@
-import {createRequire} from 'node:module';
+import jsQRExport from 'jsqr';
 
 /** jsQR's entry point, as much of it as is used here. */
 type Decode = (data: Uint8ClampedArray, width: number, height: number) => {data: string} | null;
 
-// jsQR is CommonJS whose types declare an ES default export: required, it is the function itself.
-const jsQR = createRequire(import.meta.url)('jsqr') as Decode;
+// jsQR is CommonJS whose types declare an ES default export: imported, it is the function itself.
+const jsQR = jsQRExport as unknown as Decode;
 
 type Shade = 'dark' | 'light';
 

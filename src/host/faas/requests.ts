@@ -15,8 +15,10 @@ export type Held = Answered & {
 	seen?: Partial<Record<RequestNamespace, string>>;
 };
 
-/** A request's control group, as rootcamp saw it while the request ran. */
-/** A request's group as last read; `vanished` when it was removed while the request was still open (its container had ended). */
+/**
+ * A request's control group, as rootcamp last read it while the request ran; `vanished` when it
+ * was removed while the request was still open (its container had ended).
+ */
 export type GroupSeen = {name: string; pidsMax?: number | 'max'; memoryMax?: number | 'max'; forksRefused: number; oomKills: number; vanished?: boolean};
 
 /** How long a request may take to answer before rootcamp stops waiting. */
@@ -126,7 +128,9 @@ export async function watchLimit(
 			// (the service half-closes, and the connection stays open for socat's -t). What the group
 			// counted after the last read is lost with it.
 			for (const group of seen.values()) {
-				group.vanished = !now.includes(group.name);
+				if (!now.includes(group.name)) {
+					group.vanished = true;
+				}
 			}
 
 			if ([...seen.values()].some(group => group.vanished)) {
