@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
-import {closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {closeSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, writeFileSync} from 'node:fs';
+import {dirname, join} from 'node:path';
 import {HostError} from '../errors.ts';
 import type {Paths} from '../workshop/paths.ts';
 import {makeGroups, planGroups, removeGroups, type SandboxGroups} from './cgroups.ts';
@@ -86,6 +86,19 @@ const withLock = async <T>(layout: SandboxLayout, work: () => Promise<T>): Promi
 	}
 };
 
+/**
+ * The folders rootcamp runs from, as the host has them: the package of the running command
+ * (`dist/cli.js`'s parent) and node's own (`bin/node`'s parent). The sandbox binds those that lie
+ * under a tree it has its own of (a clone in /tmp), so the command that enters it is found there.
+ */
+const runningFrom = (): string[] => [process.argv[1], process.execPath].flatMap(path => {
+	try {
+		return path ? [dirname(dirname(realpathSync(path)))] : [];
+	} catch {
+		return [];
+	}
+});
+
 /** Starts a holder for `layout`: the namespaces, the mounts, the groups; returns its record. */
 const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<SandboxRecord> => {
 	for (const dir of [layout.root, layout.state, layout.cache, paths.state, paths.cache]) {
@@ -98,7 +111,7 @@ const startHolder = async (layout: SandboxLayout, paths: Paths): Promise<Sandbox
 	const idMap = rootlessIdMap();
 	const groups = rootless ? rootlessGroups : planGroups(layout.name);
 	makeGroups(groups);
-	const plan = planRoot(layout, paths, groups);
+	const plan = planRoot(layout, paths, groups, {carry: runningFrom()});
 	const fstabs = {before: join(layout.dir, 'before.fstab'), after: join(layout.dir, 'after.fstab')};
 	writeFileSync(fstabs.before, plan.before);
 	writeFileSync(fstabs.after, plan.after);

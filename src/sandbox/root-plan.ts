@@ -33,10 +33,11 @@ export type RootPlan = {before: string; after: string};
  * of the host (the one holding the sandbox first: its copy is made before the binds that follow
  * land in it), its symlinks as they are (`/bin -> usr/bin`), and the sandbox's own `/proc`,
  * `/sys`, `/tmp`, `/run`. After pivot_root: sysfs, `/tmp`, `/run` (with `/run/lock` and the
- * host's resolver files), `/dev/shm`, the cgroup filesystems, and rootcamp's state and cache
- * bound from the sandbox's own.
+ * host's resolver files), `/dev/shm`, the cgroup filesystems, rootcamp itself where it lives
+ * under one of those (`carry`: the folders of the running command and of node), and rootcamp's
+ * state and cache bound from the sandbox's own.
  */
-export const planRoot = (layout: SandboxLayout, paths: Paths, groups: SandboxGroups, {hostRun = '/run'}: {hostRun?: string} = {}): RootPlan => {
+export const planRoot = (layout: SandboxLayout, paths: Paths, groups: SandboxGroups, {hostRun = '/run', carry = []}: {hostRun?: string; carry?: string[]} = {}): RootPlan => {
 	const first = layout.root.split('/')[1]!;
 	const names = [first, ...readdirSync('/').filter(name => name !== first)].filter(name => !ownNames.has(name));
 	const binds: string[] = [];
@@ -83,6 +84,9 @@ export const planRoot = (layout: SandboxLayout, paths: Paths, groups: SandboxGro
 		...groups.mounts.map(mount => (mount.version === 'v2'
 			? fstabLine('cgroup2', mount.target, 'cgroup2', 'X-mount.mkdir')
 			: fstabLine('cgroup', mount.target, 'cgroup', `${[...mount.controllers, ...mount.flags ?? []].join(',')},X-mount.mkdir`))),
+		// rootcamp itself, where it lives under a tree the sandbox has its own of (a clone in /tmp):
+		// bound from the host's, at the same path, so the command that enters finds it.
+		...carry.filter(path => ownNames.has(path.split('/')[1]!)).map(path => fstabLine(join('/.rootcamp-host', path), path, 'none', 'rbind,X-mount.mkdir')),
 		fstabLine(layout.cache, paths.cache, 'none', 'bind,X-mount.mkdir'),
 		fstabLine(layout.state, paths.state, 'none', 'bind,X-mount.mkdir'),
 	];

@@ -6,10 +6,11 @@ import {cli as builtCli, repo, type scratch} from '../helpers/privileged.ts';
 /**
  * A copy of the built rootcamp for one test file, deleted by `remove`: the sandboxes run for
  * minutes, and an `npm run build` on this tree meanwhile (a developer's, in another terminal)
- * deletes dist/cli.js for a moment while it rebuilds.
+ * deletes dist/cli.js for a moment while it rebuilds. Made `under` /var/tmp, unless a test
+ * wants rootcamp where a learner's quick clone would be (/tmp).
  */
-export const copyCli = () => {
-	const dir = mkdtempSync('/var/tmp/rootcamp-test-sandbox-cli-');
+export const copyCli = (under = '/var/tmp') => {
+	const dir = mkdtempSync(join(under, 'rootcamp-test-sandbox-cli-'));
 	// A build under way can delete a file between listing and copying it: once it is done, the copy works.
 	for (let attempt = 1; ; attempt++) {
 		try {

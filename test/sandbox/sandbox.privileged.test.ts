@@ -1,13 +1,13 @@
 import {spawn, spawnSync} from 'node:child_process';
-import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync} from 'node:fs';
+import {basename, dirname, join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {parseMountinfo} from '../../src/host/proc/mountinfo.ts';
 import {processesIn, startTimeOf, ticksSinceBoot, type SandboxRecord} from '../../src/sandbox/record.ts';
 import {requirePrivileges, residue, scratch} from '../helpers/privileged.ts';
 import {waitFor} from '../helpers/wait-for.ts';
 import {Tmux} from '../e2e/tmux.ts';
-import {copyCli, runCli, type Run} from './sandbox-cli.ts';
+import {copyCli, removeSandboxes, runCli, type Run} from './sandbox-cli.ts';
 
 /** The write-up's lessons, which every sandbox solves on the busybox route. */
 const writeUp = ['copy', 'enter', 'network-basic', 'network-advanced'];
@@ -216,6 +216,37 @@ test.serial('a sandbox whose rootcamp is SIGKILLed mid-step, then sandbox rm: no
 	t.is(removal.status, 0, removal.stdout + removal.stderr);
 	t.notRegex(removal.stdout, /^left: /m);
 	assertGone(t, area, record, removedBy);
+	assertNothingLeft(t, othersBefore, area.dir);
+});
+
+test.serial('rootcamp run from a clone in /tmp works in a sandbox, whose /tmp is its own: the clone is bound in at the same path', async t => {
+	if (!requirePrivileges(t, cannotSandbox())) {
+		return;
+	}
+
+	const othersBefore = residue();
+	const quickClone = copyCli('/tmp');
+	const area = scratch('sandbox-tmp');
+	t.teardown(async () => {
+		await removeSandboxes(quickClone.cli, area);
+		area.remove();
+		quickClone.remove();
+	});
+	const run = await runCli(quickClone.cli, ['--sandbox', 'tmp1', 'solve', 'copy', '--yes', '--route', 'busybox'], area.env);
+	t.is(run.status, 0, `${run.stdout}${run.stderr}`);
+	const verify = await runCli(quickClone.cli, ['--sandbox', 'tmp1', 'verify', 'copy'], area.env);
+	t.is(verify.status, 0, `${verify.stdout}${verify.stderr}`);
+	t.regex(verify.stdout, /^sandbox tmp1; the host's network is untouched$/m, 'it ran inside the sandbox');
+	const record = recordOf(area, 'tmp1');
+	t.not(readlinkSync(`/proc/${record.holder}/ns/mnt`), readlinkSync('/proc/self/ns/mnt'), 'in a mount namespace of its own');
+	const clone = dirname(dirname(quickClone.cli));
+	t.true(readdirSync(`/proc/${record.holder}/root/tmp`).includes(basename(clone)), 'its own /tmp holds the clone, at the same path');
+	const removal = await runCli(quickClone.cli, ['sandbox', 'rm', 'tmp1'], area.env);
+	const removedBy = ticksSinceBoot();
+	t.is(removal.status, 0, removal.stdout + removal.stderr);
+	t.notRegex(removal.stdout, /^left: /m);
+	assertGone(t, area, record, removedBy);
+	t.true(existsSync(quickClone.cli), 'the clone on the host is untouched by the sandbox\'s end');
 	assertNothingLeft(t, othersBefore, area.dir);
 });
 

@@ -185,6 +185,17 @@ test('a sandbox\'s /run is its own tmpfs, never the host\'s bound; only the host
 	t.false(planRoot(layout, {state: '/s', cache: '/c', run: '/s/run'}, groups, {hostRun: join(dir, 'none')}).after.includes('resolve'), 'a host without systemd-resolved binds nothing');
 });
 
+test('rootcamp living under a tree the sandbox has its own of (a clone in /tmp) is bound in at the same path, after that tree\'s tmpfs; elsewhere it is not', t => {
+	const dir = folder();
+	const layout = sandboxLayout({state: join(dir, 'state'), cache: join(dir, 'cache'), run: join(dir, 'state/run')}, 'lab');
+	mkdirSync(layout.root, {recursive: true});
+	const groups = {roots: [], members: [], mounts: []};
+	const after = planRoot(layout, {state: '/s', cache: '/c', run: '/s/run'}, groups, {hostRun: join(dir, 'none'), carry: ['/tmp/rootcamp-clone', '/usr/lib/node_modules/rootcamp', '/usr']}).after.split('\n');
+	const bind = after.indexOf('/.rootcamp-host/tmp/rootcamp-clone /tmp/rootcamp-clone none rbind,X-mount.mkdir 0 0');
+	t.true(bind > after.indexOf('tmp /tmp tmpfs mode=1777,nosuid,nodev 0 0'), `the clone is bound onto the sandbox's own /tmp, after it is mounted:\n${after.join('\n')}`);
+	t.false(after.some(row => row.includes('/usr')), 'what the sandbox sees of the host already (/usr) is not bound again');
+});
+
 test('doctor says why an ordinary user cannot make a user namespace', t => {
 	const proc = folder();
 	mkdirSync(join(proc, 'sys/kernel'), {recursive: true});
