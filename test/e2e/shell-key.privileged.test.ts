@@ -91,7 +91,7 @@ const openContainerShell = async (t: ExecutionContext, tmux: Tmux, containerPid:
 	await tmux.waitFor('app', /Type exit to come back[\s\S]*# ?$/m);
 	tmux.type('app', 'clear; echo "pid=$$ host=$(hostname) proc=$(ls /proc | wc -l)"');
 	// Wait for the prompt after the answer too: what is typed next must reach a shell that waits at
-	// its prompt, not one still printing (busybox ash once took a typed `exit` for line noise then).
+	// its prompt, not one still printing (in CI a typed `exit` was once not taken; not reproduced).
 	const screen = await tmux.waitFor('app', /pid=\d+ host=\S+ proc=\d+\s*\n\/ # ?$/m);
 	const [, pid, host, proc] = /pid=(\d+) host=(\S+) proc=(\d+)/.exec(screen)!;
 	t.true(Number(pid) > 1, 'the shell is a process inside the container\'s PID namespace, beside its PID 1');

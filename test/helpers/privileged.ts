@@ -66,10 +66,10 @@ export const scratch = (name: string) => {
 export const repo = resolve(import.meta.dirname, '../..');
 export const cli = join(repo, 'dist/cli.js');
 
-/** What `../shared/tools/residue` says is left on the host (empty when clean); our own check when it is absent. */
 /** The host's name as this test file found it. */
 const hostnameAtStart = hostname();
 
+/** What `../shared/tools/residue` says is left on the host (empty when clean); our own check when it is absent. */
 export const residue = (): string => {
 	const tool = resolve(repo, '../shared/tools/residue');
 	if (existsSync(tool)) {
