@@ -15,7 +15,7 @@ const writeUp = ['copy', 'enter', 'network-basic', 'network-advanced'];
 /** The whole course, in order: what the eight sandboxes solve. */
 const courseLessons = ['copy', 'enter', 'network-basic', 'network-advanced', 'wire', 'hostname', 'dev', 'limits', 'pivot-root', 'rootless', 'layers', 'runtime', 'faas'];
 
-/** How many sandboxes solve the write-up at once (the eight; ROOTCAMP_SANDBOXES to try others). */
+/** How many sandboxes solve the course at once (the eight; ROOTCAMP_SANDBOXES to try others). */
 const sandboxCount = Number(process.env.ROOTCAMP_SANDBOXES ?? 8);
 
 /** This file's own copy of the built rootcamp (copyCli says why); the rootless test's user runs it too. */
