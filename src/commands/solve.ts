@@ -66,7 +66,7 @@ export const solveCommand = async (
 			const printer = runEventPrinter({rows(rows) {
 				writeRows(output, rows);
 			}, raw: output.raw});
-			reportOpened(ref);
+			await reportOpened(ref);
 			const result = await engine.runStep(ref, {signal: controller.signal, onEvent: printer.onEvent});
 			solved.push({id: lesson.id, title: lesson.title, steps: [result.report]});
 			printer.flush();

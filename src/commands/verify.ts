@@ -1,5 +1,5 @@
 import {type Report, type StepReport, type WorkshopForCommands} from '../workshop/api.ts';
-import {joinedClassroom} from '../classroom/student/membership.ts';
+import {classStateLines, reportVerify} from '../classroom/student/hooks.ts';
 import {sandboxNote} from '../sandbox/note.ts';
 import {verdictLines} from '../ui/view/report-lines.ts';
 import {paint, writeRows, type Output} from './output.ts';
@@ -42,16 +42,11 @@ export const verifyCommand = async (engine: WorkshopForCommands, filter: {lesson
 		writeVerifyJunit(junit, report);
 	}
 
-	// Joined a classroom? The verdicts are queued and sent (a second at most); the answer's class
-	// state is shown. The reporter is loaded only then: with the protocol's schemas it is a third of
-	// the code a verify would load, for a learner who never joined.
-	if (joinedClassroom()) {
-		const {reportVerify, classStateLines} = await import('../classroom/student/hooks.ts');
-		const classState = await reportVerify(report, filter);
-		if (!json) {
-			for (const line of classStateLines(classState)) {
-				output.out(paint(output, 'accent', line));
-			}
+	// Joined a classroom? The verdicts are queued and sent (a second at most); the answer's class state is shown.
+	const classState = await reportVerify(report, filter);
+	if (!json) {
+		for (const line of classStateLines(classState)) {
+			output.out(paint(output, 'accent', line));
 		}
 	}
 

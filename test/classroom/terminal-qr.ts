@@ -17,38 +17,18 @@ const halves: Record<string, (fg: Shade, bg: Shade) => [Shade, Shade]> = {
 };
 
 /** The SGR colours qrcode's terminal renderer sets; 0 goes back to the terminal's own, taken as a light page. */
+const sgrColours: Record<string, Partial<{fg: Shade; bg: Shade}>> = {
+	'': {fg: 'dark', bg: 'light'},
+	0: {fg: 'dark', bg: 'light'},
+	30: {fg: 'dark'},
+	37: {fg: 'light'},
+	40: {bg: 'dark'},
+	47: {bg: 'light'},
+};
+
 const applySgr = (codes: string, colours: {fg: Shade; bg: Shade}) => {
 	for (const code of codes.split(';')) {
-		switch (code) {
-			case '':
-			case '0': {
-				colours.fg = 'dark';
-				colours.bg = 'light';
-				break;
-			}
-
-			case '30': {
-				colours.fg = 'dark';
-				break;
-			}
-
-			case '37': {
-				colours.fg = 'light';
-				break;
-			}
-
-			case '40': {
-				colours.bg = 'dark';
-				break;
-			}
-
-			case '47': {
-				colours.bg = 'light';
-				break;
-			}
-
-			default:
-		}
+		Object.assign(colours, sgrColours[code]);
 	}
 };
 

@@ -1,6 +1,12 @@
 import type {Report, StepRef} from '../../workshop/api.ts';
 import type {ClassState} from '../protocol.ts';
-import {firstUnpassed, openReporter} from './reporter.ts';
+import {joinedClassroom} from './membership.ts';
+
+/**
+ * The reporter, loaded only for a learner who joined a classroom: with the protocol's schemas it
+ * is a third of the code a `verify` would load, and a learner who never joined pays one stat.
+ */
+const loadReporter = async () => (joinedClassroom() ? import('./reporter.ts') : undefined);
 
 /**
  * What `verify`, `solve` and `reset` call when they are done: nothing at all unless the learner
@@ -8,8 +14,9 @@ import {firstUnpassed, openReporter} from './reporter.ts';
  * waits no longer; what is left goes with the next command). Returns the class state to show.
  */
 export const reportVerify = async (report: Pick<Report, 'lessons'>, filter: {lesson?: string; step?: string}, timeoutMs = 1000): Promise<ClassState | undefined> => {
-	const reporter = openReporter();
-	if (!reporter) {
+	const loaded = await loadReporter();
+	const reporter = loaded?.openReporter();
+	if (!loaded || !reporter) {
 		return undefined;
 	}
 
@@ -17,14 +24,14 @@ export const reportVerify = async (report: Pick<Report, 'lessons'>, filter: {les
 	// (the last one opened, when this verify covers it), or else the first one not passed.
 	const current = reporter.current();
 	const covers = (ref: StepRef) => report.lessons.some(lesson => lesson.id === ref.lesson && lesson.steps.some(step => step.id === ref.step));
-	const attempted = filter.lesson && filter.step ? {lesson: filter.lesson, step: filter.step} : (current && covers(current) ? current : firstUnpassed(report));
+	const attempted = filter.lesson && filter.step ? {lesson: filter.lesson, step: filter.step} : (current && covers(current) ? current : loaded.firstUnpassed(report));
 	if (attempted) {
 		reporter.stepOpened(attempted);
 	}
 
 	reporter.verdicts(report, attempted);
 	// A wider verify then finds the learner on the first step not passed yet.
-	const next = filter.step ? undefined : firstUnpassed(report);
+	const next = filter.step ? undefined : loaded.firstUnpassed(report);
 	if (next) {
 		reporter.stepOpened(next);
 	}
@@ -33,12 +40,12 @@ export const reportVerify = async (report: Pick<Report, 'lessons'>, filter: {les
 };
 
 /** A step `solve` is about to run: opened. */
-export const reportOpened = (ref: StepRef) => {
-	openReporter()?.stepOpened(ref);
+export const reportOpened = async (ref: StepRef) => {
+	(await loadReporter())?.openReporter()?.stepOpened(ref);
 };
 
 export const reportReset = async (left: string[], timeoutMs = 1000) => {
-	const reporter = openReporter();
+	const reporter = (await loadReporter())?.openReporter();
 	reporter?.reset({left});
 	await reporter?.send(timeoutMs);
 };

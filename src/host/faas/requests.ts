@@ -133,11 +133,8 @@ export async function watchLimit(
 				}
 			}
 
-			if ([...seen.values()].some(group => group.vanished)) {
-				break;
-			}
-
-			if ([...seen.values()].some(group => wasHit(group, hit)) || (seen.size === 0 && Date.now() - started > groupAppearsMs)) {
+			const groups = [...seen.values()];
+			if (groups.some(group => group.vanished === true || wasHit(group, hit)) || (seen.size === 0 && Date.now() - started > groupAppearsMs)) {
 				break;
 			}
 

@@ -1,17 +1,20 @@
 import {mkdtempSync, rmSync} from 'node:fs';
-import {createServer, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {openRequest} from '../../../src/host/faas/client.ts';
 import {ask} from '../../../src/host/faas/requests.ts';
+import {listenOnSocket} from './fake-service.ts';
 
 /** A Unix-socket service that answers like the lesson's function: the request's line, then waits for the caller to hang up. */
 const serve = async (t: ExecutionContext) => {
 	const dir = mkdtempSync(join(tmpdir(), 'rootcamp-faas-client-'));
 	const socket = join(dir, 'sock');
 	const requests: string[] = [];
-	const server = createServer({allowHalfOpen: true}, (connection: Socket) => {
+	t.teardown(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
+	await listenOnSocket(t, socket, connection => {
 		let input = '';
 		connection.setEncoding('utf8');
 		connection.on('data', (chunk: string) => {
@@ -24,15 +27,6 @@ const serve = async (t: ExecutionContext) => {
 		connection.on('end', () => {
 			connection.end('bye\n');
 		});
-		// A caller that drops the connection is a caller gone, as for socat.
-		connection.on('error', () => undefined);
-	});
-	await new Promise<void>(resolve => {
-		server.listen(socket, resolve);
-	});
-	t.teardown(() => {
-		server.close();
-		rmSync(dir, {recursive: true, force: true});
 	});
 	return {socket, requests};
 };

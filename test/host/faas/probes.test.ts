@@ -1,11 +1,11 @@
 import {appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
-import {createServer, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {faasProbes} from '../../../src/host/faas/probes.ts';
 import {listProcesses} from '../../../src/host/proc/processes.ts';
 import {fakeProc} from '../../helpers/fake-proc.ts';
+import {listenOnSocket} from './fake-service.ts';
 
 /**
  * The faas probes remember an answer while the service and its scripts are unchanged: the app
@@ -24,19 +24,12 @@ test('an answer is remembered while the handler is unchanged, whatever the servi
 	writeFileSync(handler, '#!/bin/sh\n');
 	writeFileSync(log, '');
 	let callers = 0;
-	const server = createServer({allowHalfOpen: true}, (connection: Socket) => {
+	await listenOnSocket(t, socket, connection => {
 		callers++;
 		connection.on('data', () => undefined);
 		connection.on('end', () => {
 			connection.end('hostname: faas-1\n');
 		});
-		connection.on('error', () => undefined);
-	});
-	await new Promise<void>(resolve => {
-		server.listen(socket, resolve);
-	});
-	t.teardown(() => {
-		server.close();
 	});
 
 	const proc = await fakeProc(t, {

@@ -1,10 +1,10 @@
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import type {CgroupHierarchy} from '../../../src/host/cgroup/cgroup.ts';
 import {watchLimit} from '../../../src/host/faas/requests.ts';
+import {listenOnSocket} from './fake-service.ts';
 
 /**
  * A request whose container ends early takes its group with it while the caller is still
@@ -23,9 +23,8 @@ test('a group removed under an open request is reported vanished, and the watch 
 	const group = (root: string) => join(root, 'faas', '77');
 	mkdirSync(join(roots.pids, 'faas'), {recursive: true});
 	mkdirSync(join(roots.memory, 'faas'), {recursive: true});
-	const server = createServer({allowHalfOpen: true}, (connection: Socket) => {
+	await listenOnSocket(t, socket, connection => {
 		connection.on('data', () => undefined);
-		connection.on('error', () => undefined);
 		// The handler makes the group and writes its limits; the container then dies at once (its
 		// PID 1 met the fork limit) and the handler removes the group, the connection still open.
 		for (const root of Object.values(roots)) {
@@ -43,12 +42,6 @@ test('a group removed under an open request is reported vanished, and the watch 
 			connection.write('/function: line 15: can\'t fork: Resource temporarily unavailable\n');
 			connection.end();
 		}, 300);
-	});
-	await new Promise<void>(resolve => {
-		server.listen(socket, resolve);
-	});
-	t.teardown(() => {
-		server.close();
 	});
 
 	const started = Date.now();
